@@ -1,0 +1,50 @@
+"""The `mailtutor` command. Each subcommand lives in tutor/commands/<name>.py and offers
+`HELP`, `add_arguments(parser)` and `run(args) -> int`; heavy imports happen inside `run` so that
+`mailtutor --help` and the TUI start fast."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+#: subcommand -> module under tutor.commands; order is the order shown in --help
+SUBCOMMANDS = ("learn", "sandbox", "serve", "lint", "replay", "schema", "progress")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mailtutor",
+        description="A terminal tutor for POP3 and SMTP. Without a subcommand, opens the course.",
+    )
+    parser.add_argument(
+        "--lang", choices=("en", "ru"), default=None,
+        help="language of lessons and the interface (default: from the locale)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        module = importlib.import_module(f"tutor.commands.{name}")
+        command = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(command)
+        command.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from tutor.commands import home
+
+        return home.run(args)
+    try:
+        return int(args.run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,287 @@
+"""Worlds: named or described starting states of the mail store.
+
+A world is data. Lessons name one (`world: article`) or describe their own inline; a YAML or JSON
+file can hold one too (`mailtutor sandbox pop3 --world my-world.yaml`). The description:
+
+    base: article            # optional: start from a named world, then apply the rest
+    domain: server.ru
+    strict: false            # SMTP refuses bare addresses and MAIL before HELO when true
+    max_message_size: 10485760
+    users:
+      - name: ne_skagu
+        password: secret
+        messages:
+          - text: |          # a letter given as text; line endings become CRLF
+              From: a@example.org
+              Subject: hi
+
+              Hello.
+          - file: letter.eml # read from a file (relative to the world file)
+          - generate: 46394  # filler letter of exactly this many octets
+          - generate: {size: 2048, subject: Report, from: boss@example.org}
+
+`build_world(spec)` turns a name or a description into a fresh MailStore; every call gives a new,
+independent store. Errors are `WorldError` with a message a lesson author can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .letters import PROSE_EN, PROSE_RU, filler_letter, letter_of_size
+from .store import DEFAULT_MAX_MESSAGE_SIZE, MailStore, normalize_crlf
+
+ARTICLE_SIZES = (46394, 20377, 27074)
+ARTICLE_DATE = "Sat, 03 Nov 2001 16:14:46 +0300"
+
+
+class WorldError(ValueError):
+    """A world description that cannot be built; the message says what to fix."""
+
+
+def article_letters() -> list[bytes]:
+    """The three letters in ne_skagu's maildrop: 46394 + 20377 + 27074 = 93845 octets."""
+    photos = letter_of_size(
+        ARTICLE_SIZES[0],
+        {
+            "Return-Path": "<ivan@dacha.example.ru>",
+            "From": "Иван Петров <ivan@dacha.example.ru>",
+            "To": "ne_skagu@server.ru",
+            "Subject": "Фотографии с дачи",
+            "Date": "Thu, 01 Nov 2001 19:02:11 +0300",
+            "Message-ID": "<20011101190211.4417@dacha.example.ru>",
+        },
+        text="Привет!\n\nКак и обещал, высылаю фотографию сада. Остальные пришлю вечером.\n\n",
+        prose=PROSE_RU,
+        attachment=("sad.jpg", "image/jpeg"),
+        attachment_bytes=24000,
+    )
+    newsletter = letter_of_size(
+        ARTICLE_SIZES[1],
+        {
+            "Return-Path": "<news@stfw.example.ru>",
+            "From": "Mail Weekly <news@stfw.example.ru>",
+            "To": "ne_skagu@server.ru",
+            "Subject": "Mail Weekly: how your letters travel",
+            "Date": "Fri, 02 Nov 2001 08:30:00 +0300",
+            "Message-ID": "<weekly-2001-44@stfw.example.ru>",
+            "List-Id": "Mail Weekly <weekly.stfw.example.ru>",
+        },
+        text="Hello,\n\nWelcome to this week's issue.\n\n",
+        prose=PROSE_EN,
+    )
+    report = letter_of_size(
+        ARTICLE_SIZES[2],
+        {
+            "Return-Path": "<buh@office.example.ru>",
+            "From": "Бухгалтерия <buh@office.example.ru>",
+            "To": "ne_skagu@server.ru",
+            "Subject": "Отчёт за октябрь",
+            "Date": ARTICLE_DATE,
+            "Message-ID": "<otchet-oct-2001@office.example.ru>",
+        },
+        text="Добрый день!\n\nВо вложении отчёт за октябрь. Проверьте, пожалуйста, цифры.\n\n",
+        prose=PROSE_RU,
+        attachment=("otchet-oktyabr.pdf", "application/pdf"),
+        attachment_bytes=16000,
+    )
+    return [photos, newsletter, report]
+
+
+def _article(store: MailStore) -> None:
+    store.add_user("ne_skagu", "secret")
+    store.add_user("poluchatel", "secret")
+    for data in article_letters():
+        store.seed("ne_skagu", data)
+
+
+def _empty(store: MailStore) -> None:
+    store.add_user("ne_skagu", "secret")
+    store.add_user("poluchatel", "secret")
+
+
+def _busy(store: MailStore) -> None:
+    """A full maildrop: 40 letters, for exploring LIST, TOP and UIDL on more than three."""
+    store.add_user("ne_skagu", "secret")
+    store.add_user("poluchatel", "secret")
+    for n in range(1, 41):
+        store.seed(
+            "ne_skagu",
+            filler_letter(
+                900 + 137 * n, subject=f"Letter {n}", to="ne_skagu@server.ru",
+                sender=f"friend{n % 7}@example.org",
+            ),
+        )
+
+
+#: name -> (description, builder, strict)
+NAMED_WORLDS: dict[str, tuple[str, Callable[[MailStore], None], bool]] = {
+    "article": ("The article's server: ne_skagu has 3 letters (93845 octets).", _article, False),
+    "empty": ("server.ru with ne_skagu and poluchatel, no mail at all.", _empty, False),
+    "strict": ("Like article, but SMTP refuses what strict servers refuse.", _article, True),
+    "busy": ("ne_skagu has 40 letters of assorted sizes.", _busy, False),
+}
+
+
+def world_names() -> list[str]:
+    return list(NAMED_WORLDS)
+
+
+def build_world(
+    spec: str | Mapping[str, Any] | None = "article",
+    *,
+    base_dir: Path | None = None,
+    store_factory: Callable[..., MailStore] = MailStore,
+) -> MailStore:
+    """A fresh store from a world name, a path to a world file, or an inline description.
+
+    store_factory lets `serve --maildir` build the world into a MaildirStore.
+    """
+    if spec is None:
+        spec = "article"
+    if isinstance(spec, str):
+        if spec in NAMED_WORLDS:
+            _, builder, strict = NAMED_WORLDS[spec]
+            store = store_factory(strict=strict)
+            builder(store)
+            store.finish_seeding()
+            return store
+        path = Path(spec)
+        if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
+            return build_world(load_world_file(path), base_dir=path.parent,
+                               store_factory=store_factory)
+        raise WorldError(
+            f"unknown world {spec!r}; named worlds are: {', '.join(NAMED_WORLDS)}"
+        )
+    return _build_described(spec, base_dir or Path.cwd(), store_factory)
+
+
+def load_world_file(path: Path) -> Mapping[str, Any]:
+    import json
+
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise WorldError(f"{path}: cannot read world file: {exc.strerror or exc}") from exc
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise WorldError(f"{path}: not a valid world file: {exc}") from exc
+    if isinstance(data, Mapping) and isinstance(data.get("world"), Mapping):
+        data = data["world"]  # a lesson file can serve as a world file too
+    if not isinstance(data, Mapping):
+        raise WorldError(f"{path}: a world file holds a mapping (domain, users, ...)")
+    return data
+
+
+WORLD_KEYS = {"base", "domain", "strict", "max_message_size", "users", "hostname"}
+USER_KEYS = {"name", "password", "messages"}
+MESSAGE_KEYS = {"text", "file", "generate", "uid"}
+
+
+def _build_described(
+    spec: Mapping[str, Any], base_dir: Path, store_factory: Callable[..., MailStore]
+) -> MailStore:
+    unknown = set(spec) - WORLD_KEYS
+    if unknown:
+        raise WorldError(f"unknown world key(s): {', '.join(sorted(unknown))}")
+    strict = spec.get("strict", None)
+    if strict is not None and not isinstance(strict, bool):
+        raise WorldError("world 'strict' must be true or false")
+    max_size = spec.get("max_message_size", DEFAULT_MAX_MESSAGE_SIZE)
+    if not isinstance(max_size, int) or max_size <= 0:
+        raise WorldError("world 'max_message_size' must be a positive number of octets")
+    domain = spec.get("domain", "server.ru")
+    if not isinstance(domain, str) or not domain:
+        raise WorldError("world 'domain' must be a domain name such as server.ru")
+    base = spec.get("base")
+    if base is not None:
+        if base not in NAMED_WORLDS:
+            raise WorldError(f"unknown base world {base!r}; named: {', '.join(NAMED_WORLDS)}")
+        _, builder, base_strict = NAMED_WORLDS[base]
+        store = store_factory(
+            domain=domain,
+            strict=base_strict if strict is None else strict,
+            max_message_size=max_size,
+        )
+        builder(store)
+    else:
+        store = store_factory(domain=domain, strict=bool(strict), max_message_size=max_size)
+    if spec.get("hostname"):
+        store.hostname = str(spec["hostname"])
+    users = spec.get("users", [])
+    if not isinstance(users, list):
+        raise WorldError("world 'users' must be a list")
+    for index, entry in enumerate(users, 1):
+        _add_user(store, entry, index, base_dir)
+    store.finish_seeding()
+    return store
+
+
+def _add_user(store: MailStore, entry: Any, index: int, base_dir: Path) -> None:
+    if not isinstance(entry, Mapping):
+        raise WorldError(f"user #{index} must be a mapping with name and password")
+    unknown = set(entry) - USER_KEYS
+    if unknown:
+        raise WorldError(f"user #{index}: unknown key(s): {', '.join(sorted(unknown))}")
+    name, password = entry.get("name"), entry.get("password", "secret")
+    if not isinstance(name, str) or not name or any(c in name for c in " @\t"):
+        raise WorldError(f"user #{index}: 'name' must be a mailbox name without spaces or @")
+    if not isinstance(password, str):
+        raise WorldError(f"user {name}: 'password' must be text")
+    if store.user(name) is None:
+        store.add_user(name, password)
+    else:
+        store.user(name).password = password  # type: ignore[union-attr]
+    messages = entry.get("messages", [])
+    if not isinstance(messages, list):
+        raise WorldError(f"user {name}: 'messages' must be a list")
+    for number, message in enumerate(messages, 1):
+        store.seed(name, message_bytes(message, f"user {name}, message #{number}", base_dir,
+                                       store.domain, name))
+
+
+def message_bytes(
+    message: Any, where: str, base_dir: Path, domain: str = "server.ru", user: str = "user"
+) -> bytes:
+    """The octets of one described message (text, file or generate)."""
+    if isinstance(message, str):
+        message = {"text": message}
+    if not isinstance(message, Mapping):
+        raise WorldError(f"{where}: give text, file or generate")
+    unknown = set(message) - MESSAGE_KEYS
+    if unknown:
+        raise WorldError(f"{where}: unknown key(s): {', '.join(sorted(unknown))}")
+    kinds = [k for k in ("text", "file", "generate") if k in message]
+    if len(kinds) != 1:
+        raise WorldError(f"{where}: give exactly one of text, file or generate")
+    if "text" in message:
+        text = message["text"]
+        if not isinstance(text, str):
+            raise WorldError(f"{where}: 'text' must be text")
+        data = normalize_crlf(text.encode("utf-8"))
+        return data if data.endswith(b"\r\n") else data + b"\r\n"
+    if "file" in message:
+        path = base_dir / str(message["file"])
+        try:
+            return normalize_crlf(path.read_bytes())
+        except OSError as exc:
+            raise WorldError(f"{where}: cannot read {path}: {exc.strerror or exc}") from exc
+    generate = message["generate"]
+    options: Mapping[str, Any] = generate if isinstance(generate, Mapping) else {"size": generate}
+    size = options.get("size")
+    if not isinstance(size, int) or size < 200:
+        raise WorldError(f"{where}: generate needs a size of at least 200 octets")
+    try:
+        return filler_letter(
+            size,
+            subject=str(options.get("subject", "Generated letter")),
+            sender=str(options.get("from", "sender@example.org")),
+            to=f"{user}@{domain}",
+        )
+    except ValueError as exc:
+        raise WorldError(f"{where}: {exc}") from exc
