@@ -188,3 +188,16 @@ class SmtpView:
     rcpt_to: tuple[str, ...]  # accepted recipients so far
     delivered: tuple[DeliveredView, ...]
     closed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CommandHelp:
+    """One row of a protocol's command reference (help screen, docs, Tab completion)."""
+
+    keyword: str  # "RETR"
+    syntax: str  # "RETR msg"
+    states: tuple[str, ...]  # states where it is allowed, e.g. ("TRANSACTION",)
+    summary: str  # what it does, one sentence
+    replies: tuple[str, ...]  # RFC reply forms, e.g. ("+OK 120 octets", "-ERR no such message")
+    rfc: str  # "RFC 1939 §7"
+    article_name: str | None = None  # the article's name where it differs ("loop" for NOOP)
