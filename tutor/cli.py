@@ -19,7 +19,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal tutor for POP3 and SMTP. Without a subcommand, opens the course.",
     )
     parser.add_argument(
-        "--lang", choices=("en", "ru"), default=None,
+        "--lang",
+        choices=("en", "ru"),
+        default=None,
         help="language of lessons and the interface (default: from the locale)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -79,10 +79,7 @@ def fill_text(prose: tuple[str, ...], octets: int, encoding: str = "utf-8") -> s
     # Finish with lines sized character by character. Cyrillic takes more octets per character
     # in UTF-8, so the tail is ASCII-safe: cut from the prose, then padded with dots if needed.
     while remaining > 0:
-        if remaining <= 72:
-            length = remaining - 2
-        else:
-            length = min(70, remaining - 4)
+        length = remaining - 2 if remaining <= 72 else min(70, remaining - 4)
         line = _exact_line(source, length) if length else ""
         encoded = len(line.encode(encoding))
         while encoded > length:  # multi-octet characters: trim, then make up with dots
@@ -162,8 +159,13 @@ def letter_of_size(
     return filled
 
 
-def filler_letter(size: int, *, subject: str = "Filler", sender: str = "filler@example.org",
-                  to: str = "user@server.ru") -> bytes:
+def filler_letter(
+    size: int,
+    *,
+    subject: str = "Filler",
+    sender: str = "filler@example.org",
+    to: str = "user@server.ru",
+) -> bytes:
     """Generated filler of an exact size (worlds' `generate:` messages)."""
     return letter_of_size(
         size,

@@ -10,6 +10,7 @@ same small set of methods. `version` grows on every change so a UI can tell when
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import secrets
@@ -282,7 +283,5 @@ class MaildirStore(MailStore):
 
     def _remove(self, user: User, message: StoredMessage) -> None:
         box = self._maildir(user)
-        try:
+        with contextlib.suppress(KeyError):  # already gone: deleting again is not an error
             box.remove(message.uid)
-        except KeyError:
-            pass  # already gone: deleting it again is not an error

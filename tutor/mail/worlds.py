@@ -110,7 +110,9 @@ def _busy(store: MailStore) -> None:
         store.seed(
             "ne_skagu",
             filler_letter(
-                900 + 137 * n, subject=f"Letter {n}", to="ne_skagu@server.ru",
+                900 + 137 * n,
+                subject=f"Letter {n}",
+                to="ne_skagu@server.ru",
                 sender=f"friend{n % 7}@example.org",
             ),
         )
@@ -150,11 +152,10 @@ def build_world(
             return store
         path = Path(spec)
         if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
-            return build_world(load_world_file(path), base_dir=path.parent,
-                               store_factory=store_factory)
-        raise WorldError(
-            f"unknown world {spec!r}; named worlds are: {', '.join(NAMED_WORLDS)}"
-        )
+            return build_world(
+                load_world_file(path), base_dir=path.parent, store_factory=store_factory
+            )
+        raise WorldError(f"unknown world {spec!r}; named worlds are: {', '.join(NAMED_WORLDS)}")
     return _build_described(spec, base_dir or Path.cwd(), store_factory)
 
 
@@ -241,8 +242,10 @@ def _add_user(store: MailStore, entry: Any, index: int, base_dir: Path) -> None:
     if not isinstance(messages, list):
         raise WorldError(f"user {name}: 'messages' must be a list")
     for number, message in enumerate(messages, 1):
-        store.seed(name, message_bytes(message, f"user {name}, message #{number}", base_dir,
-                                       store.domain, name))
+        store.seed(
+            name,
+            message_bytes(message, f"user {name}, message #{number}", base_dir, store.domain, name),
+        )
 
 
 def message_bytes(

@@ -103,8 +103,6 @@ class Reply:
             last = len(self.lines) - 1
             return [
                 f"{self.status}{' ' if i == last else '-'}{line}".rstrip()
-                if line
-                else self.status
                 for i, line in enumerate(self.lines)
             ]
         first = self.lines[0] if self.lines else ""

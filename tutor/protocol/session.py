@@ -63,7 +63,7 @@ class Session(ABC):
     @property
     @abstractmethod
     def mode(self) -> str:
-        """"command", or "data" while an SMTP message body is being read."""
+        """Either "command", or "data" while an SMTP message body is being read."""
 
     @property
     @abstractmethod
