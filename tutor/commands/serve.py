@@ -1,0 +1,187 @@
+"""`mailtutor serve`: the tutor's POP3 and SMTP engines on real TCP ports for real clients."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "run real POP3 and SMTP servers on loopback for telnet, nc, curl or a mail client"
+
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
+MAX_USERS_SHOWN = 8
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument("--pop3-port", type=_port, default=1110, help="POP3 port; 0 picks one")
+    parser.add_argument("--smtp-port", type=_port, default=2525, help="SMTP port; 0 picks one")
+    parser.add_argument(
+        "--world",
+        default="article",
+        metavar="NAME|PATH",
+        help="starting world: a named world or a world file (default: article)",
+    )
+    parser.add_argument(
+        "--maildir",
+        metavar="DIR",
+        help="keep mail in Maildir folders under DIR so it survives a restart",
+    )
+    parser.add_argument(
+        "--pop3-timeout",
+        type=_seconds,
+        default=600.0,
+        metavar="S",
+        help="close an idle POP3 connection after S seconds (default 600, RFC 1939)",
+    )
+    parser.add_argument(
+        "--smtp-timeout",
+        type=_seconds,
+        default=300.0,
+        metavar="S",
+        help="close an idle SMTP connection after S seconds (default 300, RFC 5321)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=_positive,
+        default=100,
+        metavar="N",
+        help="connections per listener; more get a try-again-later reply (default 100)",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other than loopback (passwords travel in clear text)",
+    )
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be 0..65535, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("a timeout must be more than 0 seconds")
+    return value
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _fail(message: str) -> int:
+    print(f"mailtutor serve: {message}", file=sys.stderr)
+    return 1
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from tutor.mail.store import MailStoreError
+    from tutor.mail.worlds import WorldError
+
+    host = args.host.strip("[]")
+    if not is_loopback(host):
+        if not args.allow_remote:
+            return _fail(
+                f"{host} is not a loopback address; passwords would travel in clear text. "
+                "Add --allow-remote if you really mean it."
+            )
+        print(
+            f"warning: listening on {host}: anyone who can reach it sees passwords and mail "
+            "in clear text (no TLS)",
+            file=sys.stderr,
+        )
+    try:
+        store = _build_store(args.world, args.maildir)
+    except (WorldError, MailStoreError) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot use maildir {args.maildir}: {exc.strerror or exc}")
+    try:
+        return asyncio.run(_serve(store, host, args))
+    except KeyboardInterrupt:  # platforms without loop signal handlers
+        return 0
+
+
+def _build_store(world: str, maildir: str | None):  # -> MailStore
+    from tutor.mail.store import MaildirStore
+    from tutor.mail.worlds import build_world
+
+    if maildir is None:
+        return build_world(world)
+    return build_world(world, store_factory=lambda **kw: MaildirStore(maildir, **kw))
+
+
+def _users_line(store) -> str:  # store: MailStore
+    users = store.users
+    shown = ", ".join(f"{u.name}/{u.password}" for u in users[:MAX_USERS_SHOWN])
+    more = f" and {len(users) - MAX_USERS_SHOWN} more" if len(users) > MAX_USERS_SHOWN else ""
+    return f"Users (name/password) at {store.domain}: {shown or 'none'}{more}"
+
+
+async def _serve(store, host: str, args: argparse.Namespace) -> int:
+    import asyncio
+    import contextlib
+    import signal
+
+    from tutor.net import format_address, start_servers
+
+    try:
+        servers = await start_servers(
+            store,
+            host=host,
+            pop3_port=args.pop3_port,
+            smtp_port=args.smtp_port,
+            pop3_timeout=args.pop3_timeout,
+            smtp_timeout=args.smtp_timeout,
+            max_connections=args.max_connections,
+        )
+    except OSError as exc:  # ListenError names the listener and the address
+        return _fail(str(exc))
+    assert servers.pop3_address and servers.smtp_address
+    print(f"POP3 listening on {format_address(servers.pop3_address)}")
+    print(f"SMTP listening on {format_address(servers.smtp_address)}")
+    print(_users_line(store))
+    if args.maildir:
+        print(f"Mail is kept in {args.maildir}")
+    print("Press Ctrl-C to stop.", flush=True)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        # Windows has no loop signal handlers: Ctrl-C arrives as KeyboardInterrupt in run().
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        servers.close()
+        await servers.wait_closed()
+    return 0
