@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import email
 import email.policy
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -235,6 +236,22 @@ class MailStore:
         self.version += 1
 
 
+_MAILDIR_KEY = re.compile(r"(\d+)\.M(\d+)P(\d+)Q(\d+)")
+
+
+def maildir_key_order(key: str) -> tuple[int, int, int, str]:
+    """Sort key putting Maildir keys in delivery order.
+
+    The stdlib names files "seconds.M<microseconds>P<pid>Q<count>.host" with unpadded numbers,
+    so plain text order puts "M99999" after "M100000". Keys of another shape sort last, by name.
+    """
+    match = _MAILDIR_KEY.match(key)
+    if match is None:
+        return (1 << 62, 0, 0, key)
+    seconds, micro, _pid, count = (int(group) for group in match.groups())
+    return (seconds, micro, count, key)
+
+
 class MaildirStore(MailStore):
     """A MailStore whose maildrops live in Maildir folders (`ROOT/<user>/{cur,new,tmp}`).
 
@@ -256,8 +273,8 @@ class MaildirStore(MailStore):
     def add_user(self, name: str, password: str) -> User:
         user = super().add_user(name, password)
         box = self._maildir(user)
-        # Oldest first: Maildir keys begin with the delivery time, so sorting them is enough.
-        for key in sorted(box.keys()):
+        # Oldest first, by the delivery time the Maildir key records.
+        for key in sorted(box.keys(), key=maildir_key_order):
             data = normalize_crlf(box.get_bytes(key))
             user.messages.append(StoredMessage(key, data))
         return user
