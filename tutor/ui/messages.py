@@ -1,0 +1,26 @@
+"""Messages the mailtutor widgets post to their screens (small value classes, one place)."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class LineEntered(Message):
+    """The learner entered one line at the command prompt (Enter, or one line of a paste).
+
+    message_mode tells whether the prompt was collecting message text (after DATA) when the line
+    was entered, so a screen can show it as a letter line rather than a command.
+    """
+
+    def __init__(self, line: str, *, message_mode: bool) -> None:
+        super().__init__()
+        self.line = line
+        self.message_mode = message_mode
+
+
+class RecordSaved(Message):
+    """A recorded lesson was written to `path`."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path

@@ -1,0 +1,353 @@
+"""The server's state, live: what the engine's view() says after every command.
+
+POP3: the session state, who is logged in, and the maildrop as a table whose rows DELE marks
+(struck through, dim, and a "✗ deleted" text marker) and QUIT removes. SMTP: the envelope being
+built (HELO name, MAIL FROM, RCPT TO) and the letters delivered. Both: the world's local users
+with their maildrop counts, straight from the store. The panel only reads values; it never
+reaches inside the engine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+
+from tutor.mail.store import MailStore
+from tutor.protocol.session import Pop3View, SmtpView
+from tutor.ui.i18n import tr
+
+SUBJECT_WIDTH = 30
+
+
+def clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class ServerStatePanel(VerticalScroll):
+    """Shows a Pop3View or SmtpView and the store's users (see module docstring)."""
+
+    DEFAULT_CSS = """
+    ServerStatePanel {
+        border: round $secondary 60%;
+        border-title-color: $text-secondary;
+        border-title-style: bold;
+        padding: 0 1;
+        background: $surface;
+        scrollbar-size-vertical: 1;
+        height: 1fr;
+    }
+    ServerStatePanel:focus-within {
+        border: round $secondary;
+    }
+    ServerStatePanel > .state-panel--badge {
+        background: $secondary;
+        color: $background;
+        text-style: bold;
+    }
+    ServerStatePanel > .state-panel--closed-badge {
+        background: $error;
+        color: $background;
+        text-style: bold;
+    }
+    ServerStatePanel > .state-panel--data-badge {
+        background: $warning;
+        color: $background;
+        text-style: bold;
+    }
+    ServerStatePanel > .state-panel--deleted {
+        color: $text-error;
+        text-style: strike dim;
+    }
+    ServerStatePanel > .state-panel--marker {
+        color: $text-error;
+        text-style: bold;
+    }
+    ServerStatePanel > .state-panel--muted {
+        color: $text-muted;
+    }
+    ServerStatePanel > .state-panel--value {
+        color: $text-success;
+        text-style: bold;
+    }
+    ServerStatePanel .state-panel-heading {
+        color: $text-secondary;
+        text-style: bold;
+        margin-top: 1;
+    }
+    ServerStatePanel #state-line {
+        margin-top: 0;
+    }
+    ServerStatePanel DataTable {
+        height: auto;
+        max-height: 14;
+        background: $surface;
+        scrollbar-size-vertical: 1;
+    }
+    ServerStatePanel DataTable > .datatable--header {
+        color: $text-muted;
+        background: $surface;
+        text-style: bold;
+    }
+    """
+
+    COMPONENT_CLASSES = {
+        "state-panel--badge",
+        "state-panel--closed-badge",
+        "state-panel--data-badge",
+        "state-panel--deleted",
+        "state-panel--marker",
+        "state-panel--muted",
+        "state-panel--value",
+    }
+
+    def __init__(
+        self,
+        protocol: str,
+        *,
+        lang: str = "en",
+        world: str = "",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.protocol = protocol
+        self.lang = lang
+        self.world = world
+        self._last: tuple[Any, int] | None = None
+        self._session: Any = None
+        self._store: MailStore | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="state-line")
+        if self.protocol == "pop3":
+            yield Static(classes="state-panel-heading", id="maildrop-heading")
+            yield DataTable(id="maildrop", cursor_type="none", zebra_stripes=False)
+            yield Static(id="maildrop-total")
+        else:
+            yield Static(classes="state-panel-heading", id="envelope-heading")
+            yield Static(id="envelope")
+            yield Static(classes="state-panel-heading", id="delivered-heading")
+            yield DataTable(id="delivered", cursor_type="none", zebra_stripes=False)
+        yield Static(classes="state-panel-heading", id="users-heading")
+        yield DataTable(id="users", cursor_type="none", zebra_stripes=False)
+
+    def on_mount(self) -> None:
+        self._setup_columns()
+        if self._session is not None and self._store is not None:
+            self._last = None
+            self.refresh_from(self._session, self._store)
+
+    def _setup_columns(self) -> None:
+        lang = self.lang
+        if self.protocol == "pop3":
+            table = self.query_one("#maildrop", DataTable)
+            table.clear(columns=True)
+            for key in ("number", "size", "uid", "subject", "mark"):
+                table.add_column(tr(f"panel.col.{key}", lang), key=key)
+        else:
+            table = self.query_one("#delivered", DataTable)
+            table.clear(columns=True)
+            for key in ("queue", "recipients", "size", "subject"):
+                table.add_column(tr(f"panel.col.{key}", lang), key=key)
+        users = self.query_one("#users", DataTable)
+        users.clear(columns=True)
+        for key in ("name", "password", "letters", "lock"):
+            users.add_column(tr(f"panel.col.{key}", lang), key=key)
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = lang
+        if self.is_mounted:
+            self._setup_columns()
+            self._last = None
+            if self._session is not None and self._store is not None:
+                self.refresh_from(self._session, self._store)
+
+    # -- the one entry point --------------------------------------------------------------
+
+    def refresh_from(self, session: Any, store: MailStore) -> None:
+        """Redraw from the session's view() and the store; cheap when nothing changed."""
+        self._session, self._store = session, store
+        if not self.is_mounted:
+            return
+        view = session.view()
+        key = (view, store.version)
+        if key == self._last:
+            return
+        self._last = key
+        self.border_title = f"{tr('panel.title', self.lang)} · {self.protocol.upper()}"
+        self.border_subtitle = self.world
+        if isinstance(view, Pop3View):
+            self._show_pop3(view, store)
+        elif isinstance(view, SmtpView):
+            self._show_smtp(view, session)
+        self._show_users(store)
+
+    # -- pieces ---------------------------------------------------------------------------
+
+    def _style(self, name: str):
+        return self.get_component_rich_style(f"state-panel--{name}")
+
+    def _state_line(self, state: str, closed: bool, extra: list[Text]) -> Text:
+        lang = self.lang
+        badge = "closed-badge" if closed else ("data-badge" if state == "data" else "badge")
+        line = Text.assemble(
+            (f"{tr('panel.state', lang)} ", self._style("muted")),
+            (f" {state} ", self._style(badge)),
+        )
+        if closed:
+            line.append(f"  {tr('panel.closed', lang)}", self._style("muted"))
+        for part in extra:
+            line.append("  ")
+            line.append_text(part)
+        return line
+
+    def _show_pop3(self, view: Pop3View, store: MailStore) -> None:
+        lang = self.lang
+        user_text = Text(f"{tr('panel.user', lang)} ", self._style("muted"))
+        if view.user:
+            user_text.append(view.user, self._style("value"))
+            status = "panel.authenticated" if view.authenticated else "panel.not_authenticated"
+            user_text.append(f" ({tr(status, lang)})", self._style("muted"))
+        else:
+            user_text.append(tr("panel.nobody", lang), self._style("muted"))
+        self.query_one("#state-line", Static).update(
+            self._state_line(view.state, view.closed, [user_text])
+        )
+        heading = self.query_one("#maildrop-heading", Static)
+        table = self.query_one("#maildrop", DataTable)
+        total = self.query_one("#maildrop-total", Static)
+        table.clear()
+        if view.closed and view.authenticated and view.user:
+            # After QUIT the deletions happened: show the maildrop as the store now holds it.
+            heading.update(tr("panel.maildrop.after_quit", lang, user=view.user))
+            messages = store.messages(view.user)
+            for number, message in enumerate(messages, 1):
+                table.add_row(
+                    str(number),
+                    str(message.size),
+                    message.uid,
+                    clip(message.subject, SUBJECT_WIDTH),
+                    "",
+                )
+            count = len(messages)
+            size = sum(m.size for m in messages)
+            total.update(
+                Text(
+                    tr("panel.total", lang, count=count, size=size, marked=tr("panel.none", lang)),
+                    self._style("muted"),
+                )
+            )
+            return
+        if not view.authenticated:
+            heading.update(tr("panel.maildrop.locked", lang))
+            total.update("")
+            table.display = False
+            return
+        table.display = True
+        heading.update(tr("panel.maildrop", lang, user=view.user or ""))
+        deleted_style = self._style("deleted")
+        for row in view.messages:
+            if row.deleted:
+                cells = [
+                    Text(str(row.number), deleted_style),
+                    Text(str(row.size), deleted_style),
+                    Text(row.uid, deleted_style),
+                    Text(clip(row.subject, SUBJECT_WIDTH), deleted_style),
+                    Text(tr("panel.deleted", lang), self._style("marker")),
+                ]
+            else:
+                cells = [
+                    str(row.number),
+                    str(row.size),
+                    row.uid,
+                    clip(row.subject, SUBJECT_WIDTH),
+                    "",
+                ]
+            table.add_row(*cells, key=str(row.number))
+        if not view.messages:
+            heading.update(
+                f"{tr('panel.maildrop', lang, user=view.user or '')}: "
+                f"{tr('panel.maildrop.empty', lang)}"
+            )
+        live = [m for m in view.messages if not m.deleted]
+        marked = ", ".join(str(n) for n in view.marked_deleted) or tr("panel.none", lang)
+        total.update(
+            Text(
+                tr(
+                    "panel.total",
+                    lang,
+                    count=len(live),
+                    size=sum(m.size for m in live),
+                    marked=marked,
+                ),
+                self._style("muted"),
+            )
+        )
+
+    def _show_smtp(self, view: SmtpView, session: Any) -> None:
+        lang = self.lang
+        extra = []
+        if getattr(session, "mode", "command") == "data":
+            extra.append(Text(tr("panel.mode.data", lang), self._style("muted")))
+        self.query_one("#state-line", Static).update(
+            self._state_line(view.state, view.closed, extra)
+        )
+        self.query_one("#envelope-heading", Static).update(tr("panel.envelope", lang))
+        unset = tr("panel.unset", lang)
+        if view.mail_from is None:
+            sender = unset
+        elif view.mail_from == "":
+            sender = tr("panel.null_sender", lang)
+        else:
+            sender = f"<{view.mail_from}>"
+        rows = [
+            (tr("panel.helo", lang), view.helo or unset),
+            (tr("panel.mail_from", lang), sender),
+        ]
+        rcpts = [f"<{r}>" for r in view.rcpt_to] or [unset]
+        rows.append((tr("panel.rcpt_to", lang), rcpts[0]))
+        rows.extend(("", r) for r in rcpts[1:])
+        width = max(len(label) for label, _ in rows)
+        envelope = Text()
+        for index, (label, value) in enumerate(rows):
+            if index:
+                envelope.append("\n")
+            envelope.append(f"{label:<{width}}  ", self._style("muted"))
+            envelope.append(value, self._style("value") if value != unset else None)
+        self.query_one("#envelope", Static).update(envelope)
+        heading = self.query_one("#delivered-heading", Static)
+        table = self.query_one("#delivered", DataTable)
+        table.clear()
+        if not view.delivered:
+            heading.update(f"{tr('panel.delivered', lang)}: {tr('panel.delivered.none', lang)}")
+            table.display = False
+            return
+        heading.update(tr("panel.delivered", lang))
+        table.display = True
+        for letter in view.delivered:
+            table.add_row(
+                letter.queue_id,
+                ", ".join(letter.recipients),
+                str(letter.size),
+                clip(letter.subject, SUBJECT_WIDTH),
+            )
+
+    def _show_users(self, store: MailStore) -> None:
+        lang = self.lang
+        self.query_one("#users-heading", Static).update(
+            tr("panel.world", lang, world=self.world or "?")
+        )
+        table = self.query_one("#users", DataTable)
+        table.clear()
+        for user in store.users:
+            table.add_row(
+                user.name,
+                user.password,
+                str(len(user.messages)),
+                tr("panel.locked", lang) if store.is_locked(user.name) else "",
+            )
