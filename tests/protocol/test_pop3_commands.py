@@ -531,6 +531,16 @@ def test_echoed_input_is_short_and_printable(store: MailStore, line: str) -> Non
     assert len(raw) <= 512 and raw.count(b"\r") == 1 and raw.count(b"\n") == 1
 
 
+def test_names_from_a_world_cannot_stretch_a_reply_past_512_octets() -> None:
+    store = MailStore()
+    store.add_user("x" * 600, "secret")
+    assert len(Pop3Session(store, hostname="h" * 1000).greeting().wire()) <= 512
+    session = Pop3Session(store, timestamp=TIMESTAMP)
+    one(session, "USER " + "x" * 600)
+    raw = wire(session, "PASS secret")
+    assert raw.startswith(b"+OK xxx") and len(raw) <= 512 and raw.endswith(b"\r\n")
+
+
 def test_view_follows_the_session(store: MailStore) -> None:
     session = Pop3Session(store, timestamp=TIMESTAMP)
     view = session.view()
@@ -558,3 +568,29 @@ def test_view_follows_the_session(store: MailStore) -> None:
     assert session.mode == "command"
     quit_(session)
     assert session.view().closed and session.view().state == UPDATE
+
+
+class FailingStore(MailStore):
+    """A store whose disk refuses to remove files (a read-only Maildir, say)."""
+
+    def _remove(self, user, message) -> None:
+        raise OSError("read-only file system")
+
+
+def test_quit_reports_deletions_that_failed_and_still_unlocks() -> None:
+    store = FailingStore()
+    store.add_user("ne_skagu", "secret")
+    store.deliver("ne_skagu", b"Subject: stuck\r\n\r\nhi\r\n")
+    session = login(store)
+    one(session, "DELE 1")
+    reply = quit_(session)
+    assert reply.wire() == b"-ERR [SYS/TEMP] some deleted messages not removed\r\n"
+    assert not store.is_locked("ne_skagu")
+
+
+def test_a_dropped_session_answers_nothing_more(store: MailStore) -> None:
+    session = login(store)
+    session.abort()
+    reply = one(session, "STAT")
+    assert reply.wire() == b"-ERR connection closed\r\n" and reply.closes
+    assert session.receive(b"STAT\r\n") == []

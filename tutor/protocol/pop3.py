@@ -92,12 +92,11 @@ def _echo(text: str) -> str:
     return clean if len(clean) <= MAX_ECHO else clean[: MAX_ECHO - 3] + "..."
 
 
-def _clip(text: str, status: str = "+OK") -> str:
-    """Cut reply text so the first line stays within MAX_REPLY_LINE octets."""
-    room = MAX_REPLY_LINE - len(status) - 3  # the space after the status, and CRLF
-    data = text.encode("utf-8")
-    if len(data) <= room:
-        return text
+def _clip(text: str) -> str:
+    """Reply text that encodes to UTF-8 and keeps the first line within MAX_REPLY_LINE octets,
+    whatever a world file put in a user or host name."""
+    room = MAX_REPLY_LINE - len("-ERR \r\n")
+    data = text.encode("utf-8", "replace")
     return data[:room].decode("utf-8", "ignore")
 
 
