@@ -285,7 +285,7 @@ def _smtp_listener(
     host = store.hostname
     return _Listener(
         protocol="smtp",
-        new_session=lambda peer: SmtpSession(store, peer=peer),
+        new_session=lambda ip: SmtpSession(store, peer=_received_peer(ip)),
         timeout=timeout,
         max_connections=max_connections,
         refusal=smtp(421, f"{host} too many connections, try again later", closes=True),
@@ -293,6 +293,20 @@ def _smtp_listener(
         shutdown_reply=smtp(421, f"{host} service shutting down", closes=True),
         on_event=on_event,
     )
+
+
+def _received_peer(ip: str) -> str:
+    """The client as a Received: line names it, Postfix style "name [address]". No reverse DNS
+    lookup (it would stall every connection on a machine without DNS): loopback is "localhost",
+    anything else "unknown", which is what Postfix writes when a name does not resolve."""
+    import ipaddress
+
+    try:
+        loopback = ipaddress.ip_address(ip.split("%")[0]).is_loopback
+    except ValueError:
+        loopback = False
+    literal = f"IPv6:{ip}" if ":" in ip else ip  # RFC 5321 §4.1.3 address literal
+    return f"{'localhost' if loopback else 'unknown'} [{literal}]"
 
 
 async def _listen(listener: _Listener, host: str, port: int) -> asyncio.Server:

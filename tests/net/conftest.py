@@ -71,8 +71,8 @@ class ServeProcess:
         self.lines.put(None)
 
     def wait_listening(self) -> ServeProcess:
-        """Read stdout until both "listening on" lines arrived (bounded)."""
-        while len(self.addresses) < 2:
+        """Read stdout until serve says it is ready: listeners, users, "Press Ctrl-C" (bounded)."""
+        while not self.output or not self.output[-1].startswith("Press Ctrl-C"):
             try:
                 line = self.lines.get(timeout=TIMEOUT)
             except queue.Empty:
@@ -239,7 +239,17 @@ def raw() -> Iterator[Callable[[Address], LineClient]]:
         client.close()
 
 
-@pytest.fixture(scope="session")
-def serve_process() -> type[ServeProcess]:
-    """The ServeProcess class, for tests that start `mailtutor serve` with their own options."""
-    return ServeProcess
+@pytest.fixture
+def serve_process() -> Iterator[Callable[..., ServeProcess]]:
+    """Factory: serve_process(*args) -> a ServeProcess (not yet waited for); all are stopped
+    after the test even if it fails."""
+    started: list[ServeProcess] = []
+
+    def start(*args: str) -> ServeProcess:
+        process = ServeProcess(*args)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.stop()

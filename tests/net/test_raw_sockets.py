@@ -116,13 +116,14 @@ def test_smtp_bare_lf_dot_does_not_end_data(server, raw, smuggled_end):
     client.send(b"QUIT\r\n")
     assert client.smtp_reply()[0].startswith(b"250")  # NOOP
     assert client.smtp_reply()[0].startswith(b"221")
-    letter = retrieve_last(server.pop3)
-    assert b"MAIL FROM:<evil@example.org>" in letter
-    with poplib.POP3(server.pop3.host, server.pop3.port, timeout=TIMEOUT) as victim:
-        victim.user("ne_skagu")
-        victim.pass_("secret")
-        assert victim.stat() == (3, 93845)  # nothing smuggled into ne_skagu's maildrop
-        victim.quit()
+    delivered = server.call(lambda: [m.data for m in server.store.messages("poluchatel")])
+    assert len(delivered) == 1
+    assert b"MAIL FROM:<evil@example.org>" in delivered[0]
+    victim = poplib.POP3(server.pop3.host, server.pop3.port, timeout=TIMEOUT)
+    victim.user("ne_skagu")
+    victim.pass_("secret")
+    assert victim.stat() == (3, 93845)  # nothing smuggled into ne_skagu's maildrop
+    victim.quit()
 
 
 def test_smtp_data_dot_stuffing_is_undone(server, raw):
@@ -215,3 +216,17 @@ def test_ipv6_loopback(start_server):
     client.pass_("secret")
     assert client.stat() == (3, 93845)
     client.quit()
+
+
+@pytest.mark.xfail(
+    reason="engine bug: a bare-LF '.' line accepted in SMTP data is stored as is and sent by "
+    "POP3 RETR unstuffed, so LF-tolerant clients such as poplib end the reply early there",
+    strict=True,
+)
+def test_letter_with_bare_lf_dot_line_is_retrieved_whole(server, raw):
+    client = raw(server.smtp)
+    smtp_envelope(client)
+    client.send(b"Subject: bare\r\n\r\nbefore\n.\nafter\r\n.\r\n")
+    assert client.smtp_reply()[0].startswith(b"250")
+    letter = retrieve_last(server.pop3)
+    assert letter.startswith(b"Return-Path:") and b"after" in letter
