@@ -1,0 +1,109 @@
+"""Does an expectation hold? Pure functions over a line, its replies and a session's state.
+
+Each check returns None when it holds, or a short reason when it does not; lint prints the reason
+when a solution fails its own step, so authors see *which* part of `expect` was not met.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from tutor.mail.store import MailStore
+from tutor.protocol.replies import Reply
+from tutor.protocol.session import Pop3View, Session, SmtpView
+
+from .model import Expect, StateCheck
+
+
+@lru_cache(maxsize=512)
+def regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def reply_matches(spec: str, reply: Reply) -> bool:
+    """A reply spec is a kind ("ok"), a POP3 status ("+OK") or an SMTP code ("250")."""
+    if spec[0].isdigit() or spec[0] in "+-":
+        return reply.status.upper() == spec
+    return reply.kind.value == spec
+
+
+def describe(reply: Reply | None) -> str:
+    if reply is None:
+        return "no reply"
+    return f"'{reply.status_lines()[0]}'"
+
+
+def check_expect(
+    expect: Expect,
+    line: str | None,
+    replies: list[Reply] | tuple[Reply, ...],
+    session: Session,
+    store: MailStore,
+) -> str | None:
+    """Whether `expect` holds after `line` got `replies` (line None: before anything is typed)."""
+    if expect.command is not None:
+        if line is None:
+            return "no line typed yet"
+        if not regex(expect.command).search(line):
+            return f"the line does not match command /{expect.command}/"
+    last = replies[-1] if replies else None
+    if expect.reply is not None and (last is None or not reply_matches(expect.reply, last)):
+        return f"expected reply {expect.reply}, got {describe(last)}"
+    if expect.reply_text is not None and (
+        last is None or not regex(expect.reply_text).search(last.text)
+    ):
+        return f"the reply {describe(last)} does not match reply_text /{expect.reply_text}/"
+    if expect.state is not None:
+        return check_state(expect.state, session, store)
+    return None
+
+
+def check_state(state: StateCheck, session: Session, store: MailStore) -> str | None:
+    view = session.view()
+    if state.session is not None and session.state_name.lower() != state.session.lower():
+        return f"the session is in state {session.state_name}, not {state.session}"
+    if state.closed is not None and session.closed != state.closed:
+        return "the session is still open" if state.closed else "the session has been closed"
+    for user, count in state.mailbox:
+        have = len(store.messages(user))
+        if have != count:
+            return f"{user}'s maildrop holds {have} message(s), not {count}"
+    if isinstance(view, Pop3View):
+        return _check_pop3(state, view)
+    if isinstance(view, SmtpView):
+        return _check_smtp(state, view)
+    return None
+
+
+def _check_pop3(state: StateCheck, view: Pop3View) -> str | None:
+    if state.user is not None and (view.user or "").lower() != state.user.lower():
+        return f"the user named so far is {view.user or 'nobody'}, not {state.user}"
+    if state.authenticated is not None and view.authenticated != state.authenticated:
+        return "not logged in yet" if state.authenticated else "already logged in"
+    marked = set(view.marked_deleted)
+    missing = [n for n in state.marked_deleted if n not in marked]
+    if missing:
+        return f"message(s) {', '.join(map(str, missing))} not marked deleted"
+    wrongly = [n for n in state.not_deleted if n in marked]
+    if wrongly:
+        return f"message(s) {', '.join(map(str, wrongly))} marked deleted"
+    return None
+
+
+def _check_smtp(state: StateCheck, view: SmtpView) -> str | None:
+    if state.mail_from is not None and (
+        view.mail_from is None or not regex(state.mail_from).search(view.mail_from)
+    ):
+        return f"the envelope's sender is {view.mail_from!r}, not /{state.mail_from}/"
+    accepted = {_address(r) for r in view.rcpt_to}
+    missing = [r for r in state.rcpt_to if _address(r) not in accepted]
+    if missing:
+        return f"recipient(s) {', '.join(missing)} not accepted"
+    if state.delivered is not None and len(view.delivered) < state.delivered:
+        return f"{len(view.delivered)} letter(s) delivered, not {state.delivered}"
+    return None
+
+
+def _address(path: str) -> str:
+    return path.strip().strip("<>").lower()

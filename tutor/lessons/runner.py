@@ -1,0 +1,398 @@
+"""The lesson runner: one learner working through one lesson, independent of any UI.
+
+It holds a live engine session on a fresh copy of the lesson's world, the current step, the hint
+level and the score. Each typed line goes to the engine; the replies and the session's state are
+checked against the step's `expect`; the outcome says what happened. The TUI draws outcomes,
+`mailtutor replay` prints them, and the tests assert on them: all three see the same values.
+
+Scoring: each step passed without revealing its solution earns 1 point (hints are free: they are
+there to be used); each quiz question earns its points when the *first* answer is right. Retries
+are graded and get feedback but earn nothing, so the score says what the learner knew.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from tutor.mail.store import MailStore
+from tutor.protocol.replies import Reply
+from tutor.protocol.session import Session
+
+from .engine import build_lesson_world, open_session
+from .expect import check_expect, regex, reply_matches
+from .model import Lesson, Mistake, Overlay, Question, QuestionType, Step
+from .quiz import Answer, Grade, grade_question
+
+#: (line typed, replies); the greeting appears with line None
+Exchange = tuple[str | None, tuple[Reply, ...]]
+
+
+class OutcomeKind(StrEnum):
+    PASSED = "passed"  # the line passed the current step; the next one is current now
+    FINISHED = "finished"  # the line passed the last step: the lesson is done
+    MISTAKE = "mistake"  # the line matched one of the step's known mistakes
+    NONE = "none"  # nothing yet: the step still waits
+    IGNORED = "ignored"  # the lesson is over or the server has hung up; not judged
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    line: str
+    replies: tuple[Reply, ...]
+    kind: OutcomeKind
+    message: str | None  # the step's `after` text or the mistake's text, localized
+    step_index: int  # the step the line was judged against
+
+
+@dataclass(frozen=True)
+class Hint:
+    text: str
+    number: int  # 1-based
+    total: int
+
+
+@dataclass
+class QuestionResult:
+    correct: bool = False  # answered right at least once
+    points: int = 0  # from the first answer
+    attempts: int = 0
+
+
+@dataclass
+class StepStats:
+    attempts: int = 0
+    hints_shown: int = 0
+    solution_revealed: bool = False
+    passed: bool = False
+
+
+class ReplayError(Exception):
+    """A step's own solution did not pass it: the lesson file is broken (lint says so too)."""
+
+    def __init__(self, step: Step, reason: str) -> None:
+        super().__init__(f"{step.pos}: step '{step.id}': its solution does not pass it: {reason}")
+        self.step = step
+        self.reason = reason
+
+
+def find_overlay(lesson: Lesson, lang: str) -> Overlay | None:
+    """The translation `<id>.<lang>.yaml` beside the lesson, if there is a usable one."""
+    if lang == "en" or lesson.path is None:
+        return None
+    path = lesson.path.with_name(f"{lesson.id}.{lang}.yaml")
+    if not path.is_file():
+        return None
+    from .loader import read_overlay
+
+    overlay, _ = read_overlay(path)
+    return overlay if overlay is not None and overlay.lesson == lesson.id else None
+
+
+class LessonRunner:
+    def __init__(self, lesson: Lesson, *, lang: str = "en", overlay: Overlay | None = None):
+        self.lesson = lesson
+        self.lang = lang
+        self.overlay = overlay if overlay is not None else find_overlay(lesson, lang)
+        self._steps = {step.id: StepStats() for step in lesson.steps}
+        self._results: dict[str, QuestionResult] = {}
+        self._predicted: dict[str, str] = {}
+        self._index = 0
+        self._store: MailStore | None = None
+        self._session: Session | None = None
+        self._transcript: list[Exchange] = []
+
+    # -- the session ---------------------------------------------------------------------------
+
+    def start(self) -> list[Reply]:
+        """Open a fresh session on a fresh world; returns the greeting."""
+        self._open()
+        return list(self._transcript[0][1])
+
+    def _open(self) -> None:
+        self._store = build_lesson_world(self.lesson.world, self.lesson.base_dir)
+        self._session = open_session(self.lesson.protocol, self._store)
+        self._transcript = [(None, (self._session.greeting(),))]
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self.start()
+        assert self._session is not None
+        return self._session
+
+    @property
+    def store(self) -> MailStore:
+        self.session  # noqa: B018 - opens the session on first use
+        assert self._store is not None
+        return self._store
+
+    @property
+    def transcript(self) -> tuple[Exchange, ...]:
+        """Everything said in the current session, greeting first (for redrawing after a reset)."""
+        return tuple(self._transcript)
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    @property
+    def step_index(self) -> int:
+        return self._index
+
+    @property
+    def step_count(self) -> int:
+        return len(self.lesson.steps)
+
+    @property
+    def finished(self) -> bool:
+        return self._index >= len(self.lesson.steps)
+
+    @property
+    def current_step(self) -> Step | None:
+        return None if self.finished else self.lesson.steps[self._index]
+
+    def submit(self, line: str) -> StepOutcome:
+        """Type one line: the engine answers, then the current step judges it."""
+        session = self.session
+        index = self._index
+        if session.closed:
+            return StepOutcome(line, (), OutcomeKind.IGNORED, None, index)
+        replies = tuple(session.handle(line))
+        self._transcript.append((line, replies))
+        step = self.current_step
+        if step is None:
+            return StepOutcome(line, replies, OutcomeKind.IGNORED, None, index)
+        stats = self._steps[step.id]
+        stats.attempts += 1
+        if check_expect(step.expect, line, replies, session, self.store) is None:
+            stats.passed = True
+            self._index += 1
+            kind = OutcomeKind.FINISHED if self.finished else OutcomeKind.PASSED
+            return StepOutcome(line, replies, kind, self.text(step, "after"), index)
+        mistake = self._mistake(step, line, replies)
+        if mistake is not None:
+            return StepOutcome(line, replies, OutcomeKind.MISTAKE, self.text(mistake, "say"), index)
+        return StepOutcome(line, replies, OutcomeKind.NONE, None, index)
+
+    @staticmethod
+    def _mistake(step: Step, line: str, replies: tuple[Reply, ...]) -> Mistake | None:
+        last = replies[-1] if replies else None
+        for mistake in step.mistakes:
+            if mistake.match is not None and not regex(mistake.match).search(line):
+                continue
+            if mistake.reply is not None and not (last and reply_matches(mistake.reply, last)):
+                continue
+            return mistake
+        return None
+
+    # -- the help ladder -----------------------------------------------------------------------
+
+    def next_hint(self) -> Hint | None:
+        """The next hint of the current step, or None once all are shown (then: the solution)."""
+        step = self.current_step
+        if step is None:
+            return None
+        hints = self.text(step, "hints")
+        stats = self._steps[step.id]
+        if stats.hints_shown >= len(hints):
+            return None
+        stats.hints_shown += 1
+        return Hint(hints[stats.hints_shown - 1], stats.hints_shown, len(hints))
+
+    @property
+    def hints_shown(self) -> int:
+        step = self.current_step
+        return self._steps[step.id].hints_shown if step else 0
+
+    @property
+    def solution_available(self) -> bool:
+        """True once every hint of the current step has been shown."""
+        step = self.current_step
+        return step is not None and self.hints_shown >= len(step.hints)
+
+    def reveal_solution(self) -> tuple[str, ...]:
+        """The current step's solution lines; the step then earns no point."""
+        step = self.current_step
+        if step is None:
+            return ()
+        self._steps[step.id].solution_revealed = True
+        return step.solution
+
+    def reset_step(self) -> tuple[Exchange, ...]:
+        """Start the current step again: a fresh world with the earlier steps' solutions replayed.
+
+        Returns the new transcript so the UI can redraw it."""
+        return self.go_to_step(self._index)
+
+    def reset_lesson(self) -> list[Reply]:
+        """Back to the start: fresh world, first step, no hints, no score."""
+        self._steps = {step.id: StepStats() for step in self.lesson.steps}
+        self._results.clear()
+        self._index = 0
+        return self.start()
+
+    def go_to_step(self, index: int) -> tuple[Exchange, ...]:
+        """Resume at step `index` (0-based): replays the solutions of the steps before it."""
+        index = max(0, min(index, self.step_count))
+        self._open()
+        for step in self.lesson.steps[:index]:
+            self._play(step)
+        self._index = index
+        return self.transcript
+
+    def _play(self, step: Step) -> None:
+        """Feed a step's solution straight to the engine (no stats); raise if it fails."""
+        session = self.session
+        reason = "the solution has no lines"
+        for line in step.solution:
+            if session.closed:
+                reason = "the server closed the connection before the solution's end"
+                break
+            replies = tuple(session.handle(line))
+            self._transcript.append((line, replies))
+            reason = check_expect(step.expect, line, replies, session, self.store) or ""
+        if reason:
+            raise ReplayError(step, reason)
+
+    def replay_solutions(self) -> Iterator[tuple[Step, str, tuple[Reply, ...]]]:
+        """Play the remaining steps' solutions through `submit`, one line at a time.
+
+        Yields (step, line, replies); raises ReplayError if a solution does not pass its step."""
+        self.session  # noqa: B018 - make sure there is a session
+        while not self.finished:
+            step = self.lesson.steps[self._index]
+            outcome = None
+            for line in step.solution:
+                if self.session.closed:
+                    break
+                outcome = self.submit(line)
+                yield step, line, outcome.replies
+                if outcome.kind in (OutcomeKind.PASSED, OutcomeKind.FINISHED):
+                    break
+            if self._index < len(self.lesson.steps) and self.lesson.steps[self._index] is step:
+                last = self._transcript[-1]
+                reason = (
+                    check_expect(step.expect, last[0], last[1], self.session, self.store)
+                    or "the server closed the connection"
+                )
+                raise ReplayError(step, reason)
+
+    # -- texts ---------------------------------------------------------------------------------
+
+    def text(self, obj: Lesson | Step | Mistake | Question, name: str) -> Any:
+        """A field of a lesson, step, mistake or question in the runner's language.
+
+        Falls back to the English text wherever the translation has none (or a list of the wrong
+        length, which lint reports)."""
+        base = getattr(obj, name)
+        overlay = self.overlay
+        if overlay is None:
+            return base
+        translated: Any = None
+        if isinstance(obj, Lesson):
+            translated = getattr(overlay, name, None)
+        elif isinstance(obj, Step):
+            texts = overlay.step(obj.id)
+            translated = getattr(texts, name, None) if texts else None
+        elif isinstance(obj, Mistake):
+            texts = overlay.step(obj.step_id)
+            mistakes = texts.mistakes if texts else None
+            if name == "say" and mistakes and obj.index < len(mistakes):
+                translated = mistakes[obj.index]
+        elif isinstance(obj, Question):
+            texts = overlay.question(obj.id)
+            translated = getattr(texts, name, None) if texts else None
+            if name == "feedback" and isinstance(base, tuple) and isinstance(translated, tuple):
+                translated = tuple({**dict(base), **dict(translated)}.items())
+        if translated is None or translated == "" or translated == ():
+            return base
+        if isinstance(base, tuple) and isinstance(translated, tuple) and name != "feedback":
+            return translated if len(translated) == len(base) else base
+        return translated
+
+    # -- quiz ----------------------------------------------------------------------------------
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return self.lesson.quiz
+
+    def question(self, question_id: str) -> Question:
+        question = self.lesson.question(question_id)
+        if question is None:
+            raise KeyError(f"no question {question_id!r} in lesson {self.lesson.id}")
+        return question
+
+    def shuffled_options(self, question_id: str) -> tuple[str, ...]:
+        """Localized options of an order question in a fixed mixed-up order (never the answer)."""
+        question = self.question(question_id)
+        shown = list(self.text(question, "options"))
+        if question.type is not QuestionType.ORDER or len(shown) < 2:
+            return tuple(shown)
+        order = list(range(len(shown)))
+        rng = random.Random(question.id)
+        while order == sorted(order):
+            rng.shuffle(order)
+        return tuple(shown[i] for i in order)
+
+    def grade(self, question_id: str, answer: Answer) -> Grade:
+        """Grade an answer: a str, a list of option texts, or an int option index (0-based)."""
+        question = self.question(question_id)
+        grade = grade_question(question, answer, self.lesson, self.text)
+        result = self._results.setdefault(question_id, QuestionResult())
+        first = result.attempts == 0
+        result.attempts += 1
+        result.correct = result.correct or grade.correct
+        if first:
+            result.points = grade.points
+        else:
+            grade = Grade(grade.correct, 0, grade.feedback, grade.expected, grade.explain)
+        return grade
+
+    @property
+    def question_results(self) -> dict[str, QuestionResult]:
+        return dict(self._results)
+
+    # -- score and statistics (progress reads these) ---------------------------------------
+
+    @property
+    def score(self) -> int:
+        steps = sum(1 for s in self._steps.values() if s.passed and not s.solution_revealed)
+        return steps + sum(r.points for r in self._results.values())
+
+    @property
+    def max_score(self) -> int:
+        return len(self.lesson.steps) + sum(q.points for q in self.lesson.quiz)
+
+    @property
+    def hints_used(self) -> int:
+        return sum(s.hints_shown for s in self._steps.values())
+
+    @property
+    def solutions_revealed(self) -> int:
+        return sum(1 for s in self._steps.values() if s.solution_revealed)
+
+    @property
+    def attempts(self) -> int:
+        return sum(s.attempts for s in self._steps.values())
+
+    @property
+    def quiz_done(self) -> bool:
+        return all(q.id in self._results for q in self.lesson.quiz)
+
+    @property
+    def lesson_path(self) -> Path | None:
+        return self.lesson.path
+
+
+__all__ = [
+    "Exchange",
+    "Hint",
+    "LessonRunner",
+    "OutcomeKind",
+    "QuestionResult",
+    "ReplayError",
+    "StepOutcome",
+]

@@ -1,0 +1,191 @@
+"""The JSON Schema (draft 2020-12) of the lesson format, kept beside the model.
+
+`OBJECTS` is the single list of keys each mapping may hold: the loader takes its allowed keys from
+here, so the schema an editor validates against and what `lint` accepts cannot drift apart.
+The loader checks more than the schema can say (regexes compile, answers are among options,
+solutions pass on the real engine); the schema gives editors completion and early red marks.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .model import LEVELS, QuestionType
+
+SCHEMA_ID = "https://mailtutor.invalid/schema/lesson-1.json"
+
+_TEXT: dict[str, Any] = {"type": "string", "description": "Markdown text"}
+_LINE: dict[str, Any] = {"type": ["string", "null"]}
+_REGEX: dict[str, Any] = {"type": "string", "format": "regex"}
+_ID: dict[str, Any] = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}
+_REPLY: dict[str, Any] = {
+    "type": ["string", "integer"],
+    "description": "a kind (ok, error, intermediate, transient), a code (250) or a status (+OK)",
+}
+_TEXTS: dict[str, Any] = {"type": "array", "items": _TEXT}
+_LINES: dict[str, Any] = {"type": "array", "items": _LINE}
+_INTS: dict[str, Any] = {"type": "array", "items": {"type": "integer", "minimum": 1}}
+_WORLD: dict[str, Any] = {
+    "description": "a named world (article, empty, strict, busy) or an inline description",
+    "anyOf": [{"type": "string"}, {"type": "object"}],
+}
+_FEEDBACK: dict[str, Any] = {
+    "anyOf": [_TEXT, {"type": "object", "additionalProperties": _TEXT}],
+}
+
+#: object name -> {key: JSON Schema of its value}
+OBJECTS: dict[str, dict[str, Any]] = {
+    "lesson": {
+        "format": {"const": 1},
+        "id": _ID,
+        "title": {"type": "string"},
+        "summary": {"type": "string"},
+        "protocol": {"enum": ["pop3", "smtp"]},
+        "level": {"enum": list(LEVELS)},
+        "minutes": {"type": "integer", "minimum": 1},
+        "world": _WORLD,
+        "intro": _TEXT,
+        "steps": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/step"}},
+        "quiz": {"type": "array", "items": {"$ref": "#/$defs/question"}},
+        "finish": _TEXT,
+    },
+    "step": {
+        "id": _ID,
+        "say": _TEXT,
+        "expect": {"$ref": "#/$defs/expect"},
+        "hints": _TEXTS,
+        "mistakes": {"type": "array", "items": {"$ref": "#/$defs/mistake"}},
+        "solution": {"type": "array", "minItems": 1, "items": _LINE},
+        "after": _TEXT,
+        "note": _TEXT,
+    },
+    "expect": {
+        "command": _REGEX,
+        "reply": _REPLY,
+        "reply_text": _REGEX,
+        "state": {"$ref": "#/$defs/state"},
+    },
+    "state": {
+        "session": {"type": "string", "description": "protocol state name"},
+        "user": {"type": "string"},
+        "authenticated": {"type": "boolean"},
+        "marked_deleted": _INTS,
+        "not_deleted": _INTS,
+        "mail_from": _REGEX,
+        "rcpt_to": {"type": "array", "items": {"type": "string"}},
+        "delivered": {"type": "integer", "minimum": 0},
+        "mailbox": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+        "closed": {"type": "boolean"},
+    },
+    "mistake": {
+        "match": _REGEX,
+        "reply": _REPLY,
+        "say": _TEXT,
+    },
+    "question": {
+        "id": _ID,
+        "type": {"enum": [t.value for t in QuestionType]},
+        "ask": _TEXT,
+        "points": {"type": "integer", "minimum": 0},
+        "options": {"type": "array", "items": {"type": ["string", "number"]}},
+        "answer": {
+            "anyOf": [
+                {"type": ["string", "number"]},
+                {"type": "array", "items": {"type": ["string", "number"]}},
+            ]
+        },
+        "accept": {"type": "array", "items": {"type": ["string", "number"]}},
+        "tolerance": {"type": "number", "minimum": 0},
+        "feedback": _FEEDBACK,
+        "explain": _TEXT,
+        "command": {"type": "string"},
+        "setup": _LINES,
+        "world": _WORLD,
+        "match": {"enum": ["status", "line"]},
+        "goal": {"$ref": "#/$defs/expect"},
+        "example": {"type": "string"},
+    },
+    "overlay": {
+        "format": {"const": 1},
+        "lesson": _ID,
+        "lang": {"type": "string", "pattern": "^[a-z]{2,3}$"},
+        "title": {"type": "string"},
+        "summary": {"type": "string"},
+        "intro": _TEXT,
+        "finish": _TEXT,
+        "steps": {"type": "object", "additionalProperties": {"$ref": "#/$defs/step_text"}},
+        "quiz": {"type": "object", "additionalProperties": {"$ref": "#/$defs/question_text"}},
+    },
+    "step_text": {
+        "say": _TEXT,
+        "hints": _TEXTS,
+        "mistakes": _TEXTS,
+        "after": _TEXT,
+        "note": _TEXT,
+    },
+    "question_text": {
+        "ask": _TEXT,
+        "options": {"type": "array", "items": {"type": ["string", "number"]}},
+        "feedback": _FEEDBACK,
+        "explain": _TEXT,
+    },
+    "course": {
+        "format": {"const": 1},
+        "sections": {"type": "array", "items": {"$ref": "#/$defs/section"}},
+    },
+    "section": {
+        "title": {"anyOf": [{"type": "string"}, {"type": "object", "additionalProperties": _TEXT}]},
+        "lessons": {"type": "array", "items": _ID},
+    },
+}
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "lesson": ("format", "id", "title", "protocol", "steps"),
+    "step": ("id", "say", "expect", "solution"),
+    "expect": (),
+    "state": (),
+    "mistake": ("say",),
+    "question": ("id", "type", "ask"),
+    "overlay": ("format", "lesson", "lang"),
+    "step_text": (),
+    "question_text": (),
+    "course": ("format", "sections"),
+    "section": ("title", "lessons"),
+}
+
+
+def keys_of(name: str) -> frozenset[str]:
+    return frozenset(OBJECTS[name])
+
+
+def _object(name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": OBJECTS[name],
+        "additionalProperties": False,
+    }
+    if REQUIRED[name]:
+        schema["required"] = list(REQUIRED[name])
+    return schema
+
+
+def json_schema() -> dict[str, Any]:
+    """One schema for all three kinds of file: a lesson, a translation overlay, course.yaml."""
+    defs = {name: _object(name) for name in OBJECTS}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "mailtutor lesson, translation or course (format 1)",
+        "description": "See docs/lesson-format.md. `mailtutor lint` checks what a schema cannot.",
+        "anyOf": [
+            {"$ref": "#/$defs/lesson"},
+            {"$ref": "#/$defs/overlay"},
+            {"$ref": "#/$defs/course"},
+        ],
+        "$defs": defs,
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
