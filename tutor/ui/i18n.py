@@ -65,9 +65,9 @@ register(
         "binding.quit": {"en": "Quit", "ru": "Выход"},
         "binding.help": {"en": "Help", "ru": "Справка"},
         "binding.record": {"en": "Record", "ru": "Запись"},
-        "binding.new_session": {"en": "New session", "ru": "Новый сеанс"},
+        "binding.new_session": {"en": "New", "ru": "Заново"},
         "binding.back": {"en": "Back", "ru": "Назад"},
-        "binding.toggle_panel": {"en": "State panel", "ru": "Панель"},
+        "binding.toggle_panel": {"en": "Panel", "ru": "Панель"},
         "binding.palette": {"en": "Commands", "ru": "Команды"},
         "binding.close": {"en": "Close", "ru": "Закрыть"},
         "binding.save": {"en": "Save", "ru": "Сохранить"},
@@ -276,3 +276,20 @@ register(
         },
     }
 )
+
+
+def localize_bindings(node: object, lang: str, texts: Mapping[str, str]) -> None:
+    """Give a widget's or screen's bindings descriptions in `lang` (the footer shows them).
+
+    texts maps a binding id to a string key. Textual copies bindings per instance
+    (`node._bindings`), so this changes one screen without touching its class.
+    """
+    from dataclasses import replace
+
+    bindings = getattr(node, "_bindings", None)
+    if bindings is None:
+        return
+    for key, entries in bindings.key_to_bindings.items():
+        bindings.key_to_bindings[key] = [
+            replace(b, description=tr(texts[b.id], lang)) if b.id in texts else b for b in entries
+        ]

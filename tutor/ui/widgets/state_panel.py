@@ -234,6 +234,7 @@ class ServerStatePanel(VerticalScroll):
                     clip(message.subject, SUBJECT_WIDTH),
                     "",
                 )
+            total.display = table.display = True
             count = len(messages)
             size = sum(m.size for m in messages)
             total.update(
@@ -245,10 +246,9 @@ class ServerStatePanel(VerticalScroll):
             return
         if not view.authenticated:
             heading.update(tr("panel.maildrop.locked", lang))
-            total.update("")
-            table.display = False
+            total.display = table.display = False
             return
-        table.display = True
+        total.display = table.display = True
         heading.update(tr("panel.maildrop", lang, user=view.user or ""))
         deleted_style = self._style("deleted")
         for row in view.messages:

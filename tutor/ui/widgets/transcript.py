@@ -67,6 +67,7 @@ class Transcript(ScrollView, can_focus=True):
         background: $surface;
         color: $foreground;
         scrollbar-size-vertical: 1;
+        scrollbar-gutter: stable;
         overflow-x: hidden;
     }
     Transcript:focus {
@@ -149,7 +150,8 @@ class Transcript(ScrollView, can_focus=True):
             self._rows.extend(self._wrap(new, start, self._wrap_width))
             self._update_virtual_size()
         if follow:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+            # force: the scrollbar that makes scrolling "allowed" appears only at the next layout
+            self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
         self.refresh()
 
     @staticmethod
@@ -175,7 +177,7 @@ class Transcript(ScrollView, can_focus=True):
         at_end = self.is_vertical_scroll_end
         self._rewrap()
         if at_end:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+            self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -1,0 +1,124 @@
+"""The mailtutor Textual application: picks the start screen and holds app-wide settings.
+
+start: "home", ("lesson", path_or_id) or ("sandbox", protocol, world).
+lang: "en" or "ru"; None takes the locale's language.
+fixed_timestamp: POP3 greeting timestamp (and a fixed SMTP clock) for repeatable tests.
+
+Screens read `app.lang`; switching language calls `set_lang(lang)` on every screen that has one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from tutor.mail.store import MailStore
+from tutor.ui.commands import MailTutorCommands
+from tutor.ui.i18n import localize_bindings, resolve_language, tr
+
+StartSpec = str | tuple[str, ...]
+
+
+class MailTutorApp(App[None]):
+    """mailtutor's TUI (see module docstring)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "mailtutor"
+    COMMANDS = App.COMMANDS | {MailTutorCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.toggle_theme"),
+    ]
+    BINDING_TEXT = {"app.quit": "binding.quit"}
+
+    lang: reactive[str] = reactive("en", init=False)
+
+    def __init__(
+        self,
+        *,
+        start: StartSpec = "home",
+        lang: str | None = None,
+        fixed_timestamp: str | None = None,
+        store: MailStore | None = None,
+        theme: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.start = start
+        self.set_reactive(MailTutorApp.lang, resolve_language(lang))
+        self.fixed_timestamp = fixed_timestamp
+        self._start_store = store  # a sandbox world already built (and checked) by the CLI
+        if theme:
+            self.theme = theme
+        localize_bindings(self, self.lang, self.BINDING_TEXT)
+
+    def on_mount(self) -> None:
+        self.push_screen(self.start_screen())
+
+    # -- screens -----------------------------------------------------------------------------
+
+    def start_screen(self) -> Any:
+        start = self.start
+        kind = start if isinstance(start, str) else start[0]
+        if kind == "sandbox":
+            assert not isinstance(start, str)
+            protocol = start[1] if len(start) > 1 else "pop3"
+            world = start[2] if len(start) > 2 else "article"
+            return self.sandbox_screen(protocol, world, store=self._start_store)
+        try:
+            if kind == "lesson":
+                from tutor.ui.screens.lesson import LessonScreen
+
+                return LessonScreen(start[1], self.lang)
+            from tutor.ui.screens.home import HomeScreen
+
+            return HomeScreen(self.lang)
+        except ImportError as exc:
+            # A partial install without the course screens still offers the sandbox.
+            self.notify(
+                tr("fallback.missing_screen", self.lang, name=kind, error=exc),
+                severity="warning",
+                timeout=10,
+            )
+            return self.sandbox_screen("pop3", "article")
+
+    def sandbox_screen(self, protocol: str, world: str = "article", store=None) -> Any:
+        from tutor.ui.screens.sandbox import SandboxScreen
+
+        return SandboxScreen(
+            protocol, world, self.lang, fixed_timestamp=self.fixed_timestamp, store=store
+        )
+
+    # -- actions (bindings and the command palette) -----------------------------------------
+
+    def action_open_sandbox(self, protocol: str) -> None:
+        self.push_screen(self.sandbox_screen(protocol))
+
+    def action_protocol_help(self) -> None:
+        from tutor.ui.screens.help import HelpScreen
+
+        protocol = getattr(self.screen, "protocol", None) or "pop3"
+        self.push_screen(HelpScreen(protocol, self.lang))
+
+    def action_record(self) -> None:
+        record = getattr(self.screen, "action_record", None)
+        if record is None:
+            self.notify(tr("palette.not_here", self.lang), severity="warning")
+            return
+        record()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def action_switch_language(self) -> None:
+        self.lang = "en" if self.lang == "ru" else "ru"
+
+    def watch_lang(self, lang: str) -> None:
+        localize_bindings(self, lang, self.BINDING_TEXT)
+        for screen in self.screen_stack:
+            set_lang = getattr(screen, "set_lang", None)
+            if set_lang is not None and getattr(screen, "lang", lang) != lang:
+                set_lang(lang)
+        self.refresh_bindings()

@@ -1,0 +1,1 @@
+"""The screens of the mailtutor app: home, lesson, quiz, demo, sandbox, help, record."""
