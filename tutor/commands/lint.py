@@ -1,0 +1,30 @@
+"""`mailtutor lint PATH...`: check lesson, translation and course files."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "check lesson files: every problem as path:line:col: severity: message; exit 1 on errors"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="lesson .yaml files, translations (<id>.<lang>.yaml), course.yaml or folders",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print errors only, not warnings"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from tutor.lessons.lint import lint_paths
+
+    problems = lint_paths(args.paths)
+    errors = sum(1 for p in problems if p.is_error)
+    for problem in problems:
+        if problem.is_error or not args.quiet:
+            print(problem)
+    return 1 if errors else 0

@@ -1,0 +1,107 @@
+"""Printing a lesson's dialogue as text: `C:`/`S:` lines, ANSI colour optional.
+
+Colour follows design.md: server success green, errors red, intermediate (354, `+ `) yellow,
+the client's lines plain. Colour is never the only signal: the prefixes and statuses carry it.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from tutor.protocol.replies import Reply, ReplyKind
+
+from .runner import LessonRunner
+
+RESET = "\x1b[0m"
+BOLD = "\x1b[1m"
+DIM = "\x1b[2m"
+COLOURS = {
+    ReplyKind.OK: "\x1b[32m",
+    ReplyKind.ERROR: "\x1b[31m",
+    ReplyKind.TRANSIENT: "\x1b[31m",
+    ReplyKind.INTERMEDIATE: "\x1b[33m",
+}
+
+
+#: the few words the printer adds itself, by language
+WORDS = {
+    "en": {"step": "Step", "note": "Note: "},
+    "ru": {"step": "Шаг", "note": "Примечание: "},
+}
+
+
+class DialoguePrinter:
+    def __init__(self, out: TextIO, *, colour: bool = False, body_limit: int | None = 12):
+        self.out = out
+        self.colour = colour
+        self.body_limit = body_limit  # multi-line data shown before "[... N more lines]"
+
+    def _paint(self, text: str, code: str) -> str:
+        return f"{code}{text}{RESET}" if self.colour and code else text
+
+    def write(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+
+    def reply(self, reply: Reply) -> None:
+        code = COLOURS.get(reply.kind, "")
+        for line in reply.status_lines():
+            self.write(self._paint(f"S: {line}", code))
+        if reply.body is None:
+            return
+        body = reply.body_lines()
+        shown = body if self.body_limit is None else body[: self.body_limit]
+        for line in shown:
+            self.write(self._paint(f"S: {line}", code))
+        if len(shown) < len(body):
+            self.write(self._paint(f"S: [... {len(body) - len(shown)} more lines]", DIM))
+        self.write(self._paint("S: .", code))
+
+    def client(self, line: str) -> None:
+        self.write(f"C: {line}")
+
+    def text(self, text: str | None, prefix: str = "   ") -> None:
+        """Indented text; `prefix` marks the first line, later lines align under it."""
+        if text:
+            indent = " " * len(prefix)
+            for number, line in enumerate(text.rstrip().splitlines()):
+                self.write(f"{prefix if number == 0 else indent}{line}".rstrip())
+
+    def replay(self, runner: LessonRunner) -> None:
+        lesson = runner.lesson
+        self.write(self._paint(f"{runner.text(lesson, 'title')} ({lesson.id})", BOLD))
+        self.text(runner.text(lesson, "intro"), "")
+        self.write()
+        for reply in runner.start():
+            self.reply(reply)
+        current = None
+        for step, line, replies in runner.replay_solutions():
+            if step is not current:
+                if current is not None:
+                    self._after(runner, current)
+                current = step
+                number = lesson.steps.index(step) + 1
+                self.write()
+                heading = f"{self._word(runner, 'step')} {number}/{runner.step_count}: {step.id}"
+                self.write(self._paint(heading, BOLD))
+                self.text(runner.text(step, "say"))
+            self.client(line)
+            for reply in replies:
+                self.reply(reply)
+        if current is not None:
+            self._after(runner, current)
+        if runner.finished:
+            self.write()
+            self.text(runner.text(lesson, "finish"), "")
+
+    def _after(self, runner: LessonRunner, step) -> None:
+        after = runner.text(step, "after")
+        note = runner.text(step, "note")
+        if after:
+            self.text(after, "   -> ")
+        if note:
+            self.text(note, "   " + self._word(runner, "note"))
+
+    @staticmethod
+    def _word(runner: LessonRunner, key: str) -> str:
+        lang = runner.lang if runner.overlay is not None else "en"
+        return WORDS.get(lang, WORDS["en"])[key]
