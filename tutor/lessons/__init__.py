@@ -22,7 +22,9 @@ from .model import (
     StateCheck,
     Step,
 )
+from .progress import LessonProgress, Progress, QuestionProgress
 from .quiz import AnswerError, Grade
+from .recorder import record_lesson
 from .runner import Hint, LessonRunner, OutcomeKind, ReplayError, StepOutcome
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "Grade",
     "Hint",
     "Lesson",
+    "LessonProgress",
     "LessonError",
     "LessonNotFound",
     "LessonRunner",
@@ -40,8 +43,10 @@ __all__ = [
     "OutcomeKind",
     "Overlay",
     "Pos",
+    "Progress",
     "Protocol",
     "Question",
+    "QuestionProgress",
     "QuestionType",
     "ReplayError",
     "Section",
@@ -57,5 +62,6 @@ __all__ = [
     "load_overlay",
     "read_document",
     "read_lesson",
+    "record_lesson",
     "translations",
 ]
