@@ -24,16 +24,18 @@ status code (RFC 2034 §3), which is why EHLO may announce ENHANCEDSTATUSCODES.
 
 from __future__ import annotations
 
+import email
 import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from email.policy import compat32
 from email.utils import format_datetime
 from typing import ClassVar
 
-from ..mail.store import MailStore, MailStoreError, StoredMessage
-from .replies import Reply, dot_unstuff
+from ..mail.store import MailStore, MailStoreError, decode_header_text
+from .replies import Reply, decode_for_display, dot_unstuff
 from .session import CommandHelp, DeliveredView, Session, SmtpView, as_text
 
 # -- limits (RFC 5321 §4.5.3.1), named as aiosmtpd names its own ------------------------------
@@ -290,7 +292,10 @@ class _Delivery:
 
     def view(self) -> DeliveredView:
         if self._view is None:
-            subject = StoredMessage(self.queue_id, self.head).subject  # RFC 2047 decoded
+            # The header block as text first (UTF-8 typed in the TUI, or the charset the letter
+            # declares), then the email package parses it and decodes RFC 2047 encoded-words.
+            head = email.message_from_string(decode_for_display(self.head), policy=compat32)
+            subject = decode_header_text(head.get("Subject"))
             self._view = DeliveredView(
                 self.queue_id, self.mail_from, self.recipients, self.size, subject
             )
@@ -370,6 +375,14 @@ class SmtpSession(Session):
         if verb not in self._allowed[state]:
             return [_OUT_OF_SEQUENCE[state, verb]]
         return [command(self, parts[1].strip() if len(parts) > 1 else "")]
+
+    def receive(self, data: bytes) -> list[Reply]:
+        if self.closed:
+            return []
+        replies = super().receive(data)
+        if self.closed:
+            self._pending.clear()  # what follows QUIT is never read; do not keep it
+        return replies
 
     def line_too_long(self) -> Reply:
         return R_COMMAND_TOO_LONG
