@@ -134,6 +134,12 @@ def test_typed_lines_are_utf8() -> None:
     assert s.view().delivered[0].subject == "Привет"
 
 
+def test_a_broken_encoded_word_is_shown_as_sent() -> None:
+    s = new_session()
+    s.receive(ENVELOPE + b"DATA\r\n" + stuffed(b"Subject: =?utf-8?b?a?=\r\n\r\nx\r\n"))
+    assert s.view().delivered[0].subject == "=?utf-8?b?a?="
+
+
 # -- the trace headers --------------------------------------------------------------------------
 
 

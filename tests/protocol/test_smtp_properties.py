@@ -37,6 +37,7 @@ VOCABULARY = [
     "..",
     ".leading dot",
     "Subject: =?windows-1251?B?z/Du9/Lo8uUg/fLuIQ==?=",
+    "Subject: =?utf-8?b?a?=",
     "",
     "RSET",
     "NOOP",

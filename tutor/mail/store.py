@@ -17,6 +17,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.message import EmailMessage
 from pathlib import Path
@@ -37,7 +38,8 @@ def decode_header_text(value: str | None) -> str:
         return ""
     try:
         return str(make_header(decode_header(value)))
-    except (UnicodeDecodeError, LookupError, ValueError):
+    except (UnicodeDecodeError, LookupError, ValueError, HeaderParseError):
+        # e.g. "=?utf-8?b?a?=": bad base64 in an encoded-word raises HeaderParseError
         return value
 
 
