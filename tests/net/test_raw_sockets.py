@@ -230,3 +230,21 @@ def test_letter_with_bare_lf_dot_line_is_retrieved_whole(server, raw):
     assert client.smtp_reply()[0].startswith(b"250")
     letter = retrieve_last(server.pop3)
     assert letter.startswith(b"Return-Path:") and b"after" in letter
+
+
+def test_connection_events_reach_the_hook(start_server, raw):
+    events = []
+    server = start_server(pop3_timeout=0.3, on_event=events.append)
+    polite = raw(server.pop3)
+    assert polite.line().startswith(b"+OK")
+    polite.send(b"QUIT\r\n")
+    assert polite.line().startswith(b"+OK")
+    assert polite.at_eof()
+    idle = raw(server.pop3)
+    assert idle.line().startswith(b"+OK")
+    assert idle.line() == b""  # timed out
+    server.call(lambda: None)  # let the loop run the disconnect callbacks queued before this
+    kinds = [(e.kind, e.protocol) for e in events]
+    assert kinds[:2] == [("connect", "pop3"), ("disconnect", "pop3")]
+    assert kinds[2:] == [("connect", "pop3"), ("timeout", "pop3"), ("disconnect", "pop3")]
+    assert all(e.peer.startswith("127.0.0.1:") for e in events)

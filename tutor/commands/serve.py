@@ -146,6 +146,17 @@ def _users_line(store) -> str:  # store: MailStore
     return f"Users (name/password) at {store.domain}: {shown or 'none'}{more}"
 
 
+def _report_errors(event) -> None:  # event: tutor.net.ConnectionEvent
+    # One line per engine failure, never one per command: the server keeps serving others.
+    if event.kind == "error":
+        print(
+            f"mailtutor serve: {event.protocol.upper()} session with {event.peer} failed: "
+            f"{event.detail}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 async def _serve(store, host: str, args: argparse.Namespace) -> int:
     import asyncio
     import contextlib
@@ -162,6 +173,7 @@ async def _serve(store, host: str, args: argparse.Namespace) -> int:
             pop3_timeout=args.pop3_timeout,
             smtp_timeout=args.smtp_timeout,
             max_connections=args.max_connections,
+            on_event=_report_errors,
         )
     except OSError as exc:  # ListenError names the listener and the address
         return _fail(str(exc))
