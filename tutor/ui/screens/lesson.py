@@ -1,0 +1,407 @@
+"""The lesson screen: the dialogue on the left, the lesson and the server's state on the right.
+
+Data flow for one typed line (design.md): prompt -> LessonRunner.submit(line) -> StepOutcome ->
+transcript (the replies), state panel (session and world), lesson pane (what happened for the
+step). The runner decides everything; this screen draws the outcome and forwards keys.
+
+Help ladder: F2 shows the next hint; after the last one it offers the solution behind a
+confirmation. F5 redoes the current step, F6 the whole lesson. F7 opens the quiz once the steps
+are done, F8 a demo that plays the solutions by itself. At widths under 100 cells the right
+column shows the lesson or the server state, F3 switches between them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label
+
+from tutor.ui.i18n import tr
+from tutor.ui.messages import LineEntered
+from tutor.ui.screens.confirm import ConfirmScreen
+from tutor.ui.widgets import lesson_strings
+from tutor.ui.widgets.lesson_pane import LessonPane, PaneBlock, PaneView
+from tutor.ui.widgets.lesson_session import (
+    LessonLoadError,
+    draw_exchanges,
+    open_progress,
+    open_runner,
+    progress_resume_step,
+    prompt_setup,
+    save_progress,
+)
+from tutor.ui.widgets.prompt import CommandPrompt
+from tutor.ui.widgets.state_panel import ServerStatePanel
+from tutor.ui.widgets.transcript import Transcript
+
+lesson_strings.register_strings()
+
+
+class LessonScreen(Screen[None]):
+    """One lesson, opened by bundled id or path, in `lang`."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    DEFAULT_CSS = """
+    LessonScreen { layout: vertical; }
+    LessonScreen #lesson-main { height: 1fr; }
+    LessonScreen #lesson-left { width: 1fr; min-width: 30; }
+    LessonScreen #lesson-left Transcript { height: 1fr; }
+    LessonScreen #lesson-side {
+        width: 45%;
+        border-left: vkey $primary 40%;
+    }
+    LessonScreen #lesson-side-tabs {
+        display: none;
+        width: 1fr;
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+    }
+    LessonScreen #lesson-side ServerStatePanel { height: 1fr; }
+    LessonScreen.-narrow #lesson-side { width: 44; }
+    LessonScreen.-narrow #lesson-side-tabs { display: block; }
+    LessonScreen.-narrow ServerStatePanel { display: none; }
+    LessonScreen.-narrow.-show-server ServerStatePanel { display: block; }
+    LessonScreen.-narrow.-show-server LessonPane { display: none; }
+    """
+
+    BINDINGS = [
+        Binding("f2", "hint", "Hint", id="lesson.hint"),
+        Binding("f3", "toggle_panel", "Lesson/Server", id="lesson.toggle_panel"),
+        Binding("f5", "reset_step", "Redo step", id="lesson.reset_step"),
+        Binding("f6", "reset_lesson", "Restart", id="lesson.reset_lesson"),
+        Binding("f7", "quiz", "Quiz", id="lesson.quiz"),
+        Binding("f8", "demo", "Demo", id="lesson.demo", show=False),
+        Binding("escape", "back", "Course", id="lesson.back"),
+    ]
+
+    def __init__(self, id_or_path: str, lang: str = "en") -> None:
+        super().__init__()
+        self.id_or_path = id_or_path
+        self.lang = lang
+        self.runner: Any = None
+        self.load_error: str | None = None
+        try:
+            self.runner = open_runner(id_or_path, lang)
+        except LessonLoadError as exc:
+            self.load_error = str(exc)
+        self.progress = open_progress()
+        # What the pane shows besides the task: rebuilt from these on every change.
+        self._hints: list[Any] = []  # Hint values shown for the current step
+        self._solution: tuple[str, ...] | None = None
+        self._feedback: list[PaneBlock] = []  # after/mistake blocks of the last line
+        self._typed = False  # any line typed yet (the intro shows until then)
+        # Narrow layout: a side changed while the other was shown (marked on its tab).
+        self._last_view: Any = None
+        self._server_changed = False
+        self._lesson_changed = False
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        protocol = self.runner.lesson.protocol.value if self.runner else "pop3"
+        with Horizontal(id="lesson-main"):
+            with Vertical(id="lesson-left"):
+                yield Transcript(id="lesson-transcript")
+                yield CommandPrompt(protocol=protocol, lang=self.lang, id="lesson-prompt")
+            with Vertical(id="lesson-side"):
+                yield Label("", id="lesson-side-tabs")
+                yield LessonPane(id="lesson-pane")
+                yield ServerStatePanel(
+                    protocol, lang=self.lang, world=self._world_name(), id="lesson-state"
+                )
+        yield Footer()
+
+    def _world_name(self) -> str:
+        world = self.runner.lesson.world if self.runner else ""
+        return world if isinstance(world, str) else ""
+
+    async def on_mount(self) -> None:
+        lesson_strings.localize_bindings(self, self.lang)
+        if self.runner is None:
+            self.app.notify(
+                tr("lesson.not_found", self.lang, error=self.load_error),
+                severity="error",
+                timeout=8,
+            )
+            self.dismiss(None)
+            return
+        runner = self.runner
+        self.title = runner.text(runner.lesson, "title")
+        prompt = self.query_one(CommandPrompt)
+        prompt_setup(prompt, runner)
+        transcript = self.query_one(Transcript)
+        runner.start()
+        resume_at = progress_resume_step(self.progress, runner)
+        if resume_at:
+            runner.go_to_step(resume_at)
+            self._typed = True
+        draw_exchanges(transcript, runner.transcript)
+        if resume_at:
+            transcript.add_note(tr("lesson.resumed", self.lang, step=resume_at + 1))
+        self._sync_session_widgets()
+        self._server_changed = False
+        await self.redraw_pane()
+        prompt.focus()
+
+    def _update_tabs(self) -> None:
+        """The narrow layout's tab line: which side is shown, and "●" on a side that changed
+        while hidden (the server after a command, the lesson after a step)."""
+        server = self.has_class("-show-server")
+        tabs = []
+        for name, shown, changed in (
+            ("lesson", not server, self._lesson_changed),
+            ("server", server, self._server_changed),
+        ):
+            label = tr(f"lesson.tab.{name}", self.lang) + (" ●" if changed and not shown else "")
+            tabs.append(f"[b reverse] {label} [/]" if shown else f" {label} ")
+        self.query_one("#lesson-side-tabs", Label).update("F3:" + "".join(tabs))
+
+    def _sync_session_widgets(self) -> None:
+        runner = self.runner
+        view = (runner.session.view(), runner.store.version)
+        if view != self._last_view:
+            self._last_view = view
+            self._server_changed = True
+        self.query_one(ServerStatePanel).refresh_from(runner.session, runner.store)
+        prompt = self.query_one(CommandPrompt)
+        prompt.message_mode = runner.session.mode == "data"
+        prompt.closed = bool(runner.session.closed)
+
+    # -- the lesson pane -----------------------------------------------------------------------
+
+    def pane_view(self) -> PaneView:
+        """What the pane shows now, from the runner's state and this screen's feedback."""
+        runner, lang = self.runner, self.lang
+        before = tuple(b for b in self._feedback if b.kind in ("after", "note"))
+        blocks: list[PaneBlock] = [b for b in self._feedback if b.kind not in ("after", "note")]
+        if runner.finished:
+            body = runner.text(runner.lesson, "finish") or ""
+            quiz = len(runner.lesson.quiz)
+            blocks.append(
+                PaneBlock(
+                    "next",
+                    tr("lesson.block.next", lang),
+                    tr("lesson.next.quiz", lang, count=quiz)
+                    if quiz
+                    else tr("lesson.next.no_quiz", lang),
+                )
+            )
+            return PaneView(tr("lesson.finished", lang), body, tuple(blocks), before)
+        step = runner.current_step
+        body = runner.text(step, "say")
+        if not self._typed and runner.step_index == 0:
+            intro = runner.text(runner.lesson, "intro")
+            if intro:
+                body = f"{intro}\n\n---\n\n{body}"
+        for hint in self._hints:
+            blocks.append(
+                PaneBlock(
+                    "hint",
+                    tr("lesson.block.hint", lang, number=hint.number, total=hint.total),
+                    hint.text,
+                )
+            )
+        if self._solution is not None:
+            blocks.append(
+                PaneBlock(
+                    "solution",
+                    tr("lesson.block.solution", lang),
+                    "```\n" + "\n".join(self._solution) + "\n```",
+                )
+            )
+        heading = tr("lesson.step", lang, step=runner.step_index + 1, steps=runner.step_count)
+        return PaneView(heading, body, tuple(blocks), before)
+
+    async def redraw_pane(self) -> None:
+        view = self.pane_view()
+        pane = self.query_one(LessonPane)
+        if view != pane.view:
+            self._lesson_changed = True
+        await pane.show(view)
+        if self.has_class("-show-server"):
+            self._server_changed = False
+        else:
+            self._lesson_changed = False
+        self._update_tabs()
+        self.refresh_bindings()
+
+    # -- typing --------------------------------------------------------------------------------
+
+    async def on_line_entered(self, event: LineEntered) -> None:
+        event.stop()
+        await self.submit_line(event.line, message_mode=event.message_mode)
+
+    async def submit_line(self, line: str, *, message_mode: bool = False) -> None:
+        runner = self.runner
+        transcript = self.query_one(Transcript)
+        if runner.session.closed and not runner.finished:
+            # Enter on a closed connection: like the sandbox, a fresh one (for this step).
+            await self._restart_step()
+            return
+        was_step = runner.step_index
+        outcome = runner.submit(line)
+        self._typed = True
+        transcript.add_client(line, message_text=message_mode)
+        transcript.add_replies(outcome.replies)
+        self._sync_session_widgets()
+        self._feedback = self._feedback_for(outcome, was_step)
+        if outcome.kind in ("passed", "finished"):
+            self._hints = []
+            self._solution = None
+        self._save()
+        if outcome.kind == "finished":
+            self.notify(tr("lesson.saved_done", self.lang))
+        await self.redraw_pane()
+
+    def _feedback_for(self, outcome: Any, was_step: int) -> list[PaneBlock]:
+        lang, runner = self.lang, self.runner
+        kind = outcome.kind
+        if kind in ("passed", "finished"):
+            step = runner.lesson.steps[was_step]
+            blocks = []
+            after = runner.text(step, "after")
+            if after:
+                blocks.append(PaneBlock("after", tr("lesson.block.after", lang), after))
+            note = runner.text(step, "note")
+            if note:
+                blocks.append(PaneBlock("note", tr("lesson.block.note", lang), note))
+            if not blocks:
+                blocks.append(PaneBlock("after", tr("lesson.block.after", lang), ""))
+            return blocks
+        if kind == "mistake" and outcome.message:
+            return [PaneBlock("mistake", tr("lesson.block.mistake", lang), outcome.message)]
+        if kind == "none":
+            return [
+                PaneBlock(
+                    "mistake", tr("lesson.block.mistake", lang), tr("lesson.block.no_match", lang)
+                )
+            ]
+        return []  # "ignored": a line of letter text, nothing to say yet
+
+    def _save(self) -> None:
+        for message in save_progress(self.progress, self.runner):
+            self.notify(message, severity="warning", timeout=8)
+
+    # -- keys ----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.runner is None:
+            return action == "back"
+        finished = self.runner.finished
+        if action in ("hint", "reset_step"):
+            return not finished
+        if action == "quiz":
+            return bool(self.runner.lesson.quiz) and finished
+        if action == "toggle_panel":
+            return self.has_class("-narrow")
+        return True
+
+    async def action_hint(self) -> None:
+        runner = self.runner
+        if runner.finished:
+            return
+        hint = runner.next_hint()
+        if hint is not None:
+            self._hints.append(hint)
+            self._show_lesson_side()
+            await self.redraw_pane()
+            return
+        if self._solution is not None:
+            self.notify(tr("lesson.no_more_hints", self.lang))
+            return
+        lang = self.lang
+        confirm = ConfirmScreen(
+            tr("lesson.solution.title", lang),
+            tr("lesson.solution.body", lang),
+            yes=tr("lesson.show", lang),
+            no=tr("lesson.no", lang),
+        )
+        self.app.push_screen(confirm, self._solution_confirmed)
+
+    async def _solution_confirmed(self, yes: bool | None) -> None:
+        if yes:
+            self._solution = tuple(self.runner.reveal_solution())
+            self._save()
+            self._show_lesson_side()
+            await self.redraw_pane()
+
+    def _show_lesson_side(self) -> None:
+        if self.has_class("-show-server"):
+            self.remove_class("-show-server")
+            self._update_tabs()
+
+    def action_toggle_panel(self) -> None:
+        self.toggle_class("-show-server")
+        if self.has_class("-show-server"):
+            self._server_changed = False
+        else:
+            self._lesson_changed = False
+        self._update_tabs()
+
+    async def action_reset_step(self) -> None:
+        await self._restart_step()
+
+    async def _restart_step(self) -> None:
+        """A fresh world with the earlier steps replayed; the transcript is drawn anew."""
+        transcript = self.query_one(Transcript)
+        transcript.clear()
+        draw_exchanges(transcript, self.runner.reset_step())
+        transcript.add_note(tr("lesson.reset_step.done", self.lang))
+        self._feedback = []
+        self._sync_session_widgets()
+        await self.redraw_pane()
+
+    def action_reset_lesson(self) -> None:
+        lang = self.lang
+        confirm = ConfirmScreen(
+            tr("lesson.reset_lesson.title", lang),
+            tr("lesson.reset_lesson.body", lang),
+            yes=tr("lesson.yes", lang),
+            no=tr("lesson.no", lang),
+        )
+        self.app.push_screen(confirm, self._reset_confirmed)
+
+    async def _reset_confirmed(self, yes: bool | None) -> None:
+        if not yes:
+            return
+        runner = self.runner
+        transcript = self.query_one(Transcript)
+        transcript.clear()
+        transcript.add_replies(runner.reset_lesson())
+        self._hints, self._solution, self._feedback, self._typed = [], None, [], False
+        self._save()
+        self._sync_session_widgets()
+        await self.redraw_pane()
+
+    def action_quiz(self) -> None:
+        if not self.runner.lesson.quiz:
+            self.notify(tr("lesson.no_quiz", self.lang))
+            return
+        if not self.runner.finished:
+            self.notify(tr("lesson.quiz_after", self.lang))
+            return
+        from tutor.ui.screens.quiz import QuizScreen
+
+        self.app.push_screen(QuizScreen(self.runner, self.lang, progress=self.progress))
+
+    def action_demo(self) -> None:
+        from tutor.ui.screens.demo import DemoScreen
+
+        self.app.push_screen(DemoScreen(self.id_or_path, self.lang))
+
+    def action_back(self) -> None:
+        if self.runner is not None:
+            self._save()
+        if len(self.app.screen_stack) > 2:
+            self.dismiss(None)
+        else:
+            # Opened straight from `mailtutor learn`: Esc leads to the course.
+            from tutor.ui.screens.home import HomeScreen
+
+            self.app.switch_screen(HomeScreen(self.lang))

@@ -1,0 +1,119 @@
+"""The lesson pane: what the learner is asked to do now, and what the tutor has to say about it.
+
+The pane is dumb on purpose: the lesson screen builds a `PaneView` (already translated texts)
+from the runner's state and hands it over; the pane only lays the parts out. Each part is its
+own block with a coloured left edge and a title word, so colour is never the only signal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Label, Markdown
+
+
+@dataclass(frozen=True, slots=True)
+class PaneBlock:
+    """One titled block under the task: a hint, a mistake message, a note..."""
+
+    kind: str  # "after" | "mistake" | "hint" | "note" | "solution" | "next": picks the colour
+    title: str
+    text: str  # Markdown
+
+
+@dataclass(frozen=True, slots=True)
+class PaneView:
+    heading: str  # "Step 3 of 9" / "Introduction" / "Lesson complete"
+    body: str  # Markdown: the task (and the intro before the first line), or the finish text
+    blocks: tuple[PaneBlock, ...] = ()  # under the task: mistakes, hints, the solution
+    before: tuple[PaneBlock, ...] = ()  # above the heading: what the last step's pass taught
+
+
+class LessonPane(VerticalScroll):
+    """Shows a PaneView: a heading line, the task in Markdown, then the titled blocks."""
+
+    DEFAULT_CSS = """
+    LessonPane {
+        height: 1fr;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+    LessonPane > #pane-heading {
+        width: 1fr;
+        text-style: bold;
+        color: $text-accent;
+        padding: 0 0 0 0;
+    }
+    LessonPane Markdown {
+        margin: 0;
+        padding: 0;
+        background: transparent;
+    }
+    LessonPane .pane-block Markdown > *:last-child {
+        margin-bottom: 0;
+    }
+    LessonPane > .pane-block {
+        height: auto;
+        margin: 0 0 1 0;
+        padding: 0 0 0 1;
+        border-left: thick $primary;
+    }
+    LessonPane > .pane-block > .pane-block-title {
+        text-style: bold;
+    }
+    LessonPane > .pane-block.-after { border-left: thick $success; }
+    LessonPane > .pane-block.-after > .pane-block-title { color: $text-success; }
+    LessonPane > .pane-block.-mistake { border-left: thick $error; }
+    LessonPane > .pane-block.-mistake > .pane-block-title { color: $text-error; }
+    LessonPane > .pane-block.-hint { border-left: thick $warning; }
+    LessonPane > .pane-block.-hint > .pane-block-title { color: $text-warning; }
+    LessonPane > .pane-block.-solution { border-left: thick $warning; }
+    LessonPane > .pane-block.-solution > .pane-block-title { color: $text-warning; }
+    LessonPane > .pane-block.-note { border-left: thick $secondary; }
+    LessonPane > .pane-block.-note > .pane-block-title { color: $text-secondary; }
+    LessonPane > .pane-block.-next { border-left: thick $accent; }
+    LessonPane > .pane-block.-next > .pane-block-title { color: $text-accent; }
+    """
+
+    def __init__(self, view: PaneView | None = None, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._view = view or PaneView(heading="", body="")
+
+    @property
+    def view(self) -> PaneView:
+        return self._view
+
+    def compose(self) -> ComposeResult:
+        yield from self._parts(self._view)
+
+    @staticmethod
+    def _parts(view: PaneView) -> list[Widget]:
+        def box(block: PaneBlock) -> Widget:
+            return Vertical(
+                Label(block.title, classes="pane-block-title"),
+                Markdown(block.text),
+                classes=f"pane-block -{block.kind}",
+            )
+
+        return [
+            *(box(block) for block in view.before),
+            Label(view.heading, id="pane-heading"),
+            Markdown(view.body, id="pane-body"),
+            *(box(block) for block in view.blocks),
+        ]
+
+    async def show(self, view: PaneView) -> None:
+        """Replace what the pane shows; scrolls back to the top when the task changed."""
+        same_task = view.heading == self._view.heading and view.body == self._view.body
+        self._view = view
+        with self.app.batch_update():
+            await self.remove_children()
+            await self.mount_all(self._parts(view))
+        if not same_task:
+            self.scroll_home(animate=False)
+        elif view.blocks:
+            # New feedback under the same task: bring it into sight.
+            self.call_after_refresh(self.scroll_end, animate=False)

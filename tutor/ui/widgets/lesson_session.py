@@ -1,0 +1,86 @@
+"""Glue between the lesson screens and `tutor.lessons`: open a runner, draw its transcript, set
+up the prompt, save progress. Small functions so the screens stay about layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from tutor.lessons import LessonError, LessonNotFound, LessonRunner, find_lesson, load_lesson
+from tutor.lessons.progress import Progress
+from tutor.ui.widgets.prompt import CommandPrompt, completion_words
+from tutor.ui.widgets.transcript import Transcript
+
+
+class LessonLoadError(Exception):
+    """A lesson that cannot be opened; the message says why (not found, or its lint problems)."""
+
+
+def load_runner_lesson(id_or_path: str) -> Any:
+    """The Lesson for a bundled id or a path; LessonLoadError with a readable message if not."""
+    try:
+        return load_lesson(find_lesson(id_or_path))
+    except LessonNotFound as exc:
+        raise LessonLoadError(str(exc)) from exc
+    except LessonError as exc:
+        problems = [str(d) for d in exc.diagnostics if d.is_error] or [str(exc)]
+        raise LessonLoadError("\n".join(problems)) from exc
+
+
+def open_runner(id_or_path: str, lang: str) -> LessonRunner:
+    return LessonRunner(load_runner_lesson(id_or_path), lang=lang)
+
+
+def command_keywords(protocol: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Keywords and Tab completions of a protocol, from its command reference."""
+    if protocol == "pop3":
+        from tutor.protocol.pop3 import POP3_COMMANDS as reference
+    else:
+        from tutor.protocol.smtp import SMTP_COMMANDS as reference
+    return (
+        tuple(row.keyword for row in reference),
+        completion_words({row.keyword: row.syntax for row in reference}),
+    )
+
+
+def prompt_setup(prompt: CommandPrompt, runner: LessonRunner) -> None:
+    keywords, completions = command_keywords(runner.lesson.protocol.value)
+    prompt.set_keywords(keywords, completions)
+
+
+def draw_exchanges(transcript: Transcript, exchanges: Iterable[tuple[str | None, Any]]) -> None:
+    """Draw (line, replies) pairs as the learner saw them: a line sent after a 354 reply and up
+    to the lone "." is letter text, not a command."""
+    in_data = False
+    for line, replies in exchanges:
+        if line is not None:
+            transcript.add_client(line, message_text=in_data)
+            if in_data and line == ".":
+                in_data = False
+        transcript.add_replies(replies)
+        if replies and replies[-1].status == "354":
+            in_data = True
+
+
+def open_progress() -> Progress:
+    """The learner's progress file ($MAILTUTOR_DATA_DIR or the user data folder)."""
+    return Progress()
+
+
+def progress_resume_step(progress: Progress, runner: LessonRunner) -> int:
+    """The step to reopen the lesson at: where the last unfinished run stopped, else 0."""
+    entry = progress.lesson(runner.lesson.id)
+    if entry.updated is None:
+        return 0
+    index = entry.resume_index(runner.lesson)
+    return index if 0 < index < runner.step_count else 0
+
+
+def save_progress(progress: Progress | None, runner: LessonRunner) -> list[str]:
+    """Record the runner's state; returns messages for the learner (e.g. cannot save)."""
+    if progress is None:
+        return []
+    before = len(progress.messages)
+    progress.record(runner)
+    return progress.messages[before:]

@@ -1,0 +1,236 @@
+"""Interface strings of the lesson-facing screens (home, lesson, quiz, demo), in en and ru.
+
+Registered with `tutor.ui.i18n` once, on first import of any of those screens. Footer labels
+are keyed by the Binding id ("key.<binding id>"), so `localize_bindings` can relabel a screen's
+keys whenever the language changes.
+"""
+
+from __future__ import annotations
+
+from textual.dom import DOMNode
+
+from tutor.ui import i18n
+
+STRINGS: dict[str, dict[str, str]] = {
+    # -- home ------------------------------------------------------------------------------
+    "home.title": {
+        "en": "mailtutor · POP3 and SMTP by hand",
+        "ru": "mailtutor · POP3 и SMTP своими руками",
+    },
+    "home.course": {"en": "Course", "ru": "Курс"},
+    "home.resume.none": {
+        "en": "Pick a lesson with ↑/↓ and press Enter.",
+        "ru": "Выберите урок стрелками ↑/↓ и нажмите Enter.",
+    },
+    "home.resume.at": {
+        "en": "▶ Resume (R): {title}, step {step} of {steps}",
+        "ru": "▶ Продолжить (R): {title}, шаг {step} из {steps}",
+    },
+    "home.sandboxes": {"en": "Sandboxes", "ru": "Песочницы"},
+    "home.sandbox.pop3": {"en": "POP3 sandbox (P)", "ru": "Песочница POP3 (P)"},
+    "home.sandbox.smtp": {"en": "SMTP sandbox (S)", "ru": "Песочница SMTP (S)"},
+    "home.sandbox.pop3.about": {
+        "en": "Free play with a POP3 server on the article's world: ne_skagu / secret.",
+        "ru": "Свободная игра с POP3-сервером из статьи: ne_skagu / secret.",
+    },
+    "home.sandbox.smtp.about": {
+        "en": "Free play with an SMTP server: send letters to ne_skagu or poluchatel@server.ru.",
+        "ru": "Свободная игра с SMTP-сервером: письма для ne_skagu или poluchatel@server.ru.",
+    },
+    "home.level.beginner": {"en": "beginner", "ru": "начальный"},
+    "home.level.intermediate": {"en": "intermediate", "ru": "средний"},
+    "home.level.advanced": {"en": "advanced", "ru": "продвинутый"},
+    "home.minutes": {"en": "{minutes} min", "ru": "{minutes} мин"},
+    "home.status.done": {"en": "✓ {score}/{max}", "ru": "✓ {score}/{max}"},
+    "home.status.step": {"en": "step {step}/{steps}", "ru": "шаг {step}/{steps}"},
+    "home.problem": {"en": "Lesson {id}: {message}", "ru": "Урок {id}: {message}"},
+    "key.home.resume": {"en": "Resume", "ru": "Продолжить"},
+    "key.home.language": {"en": "Русский", "ru": "English"},
+    "key.home.sandbox_pop3": {"en": "POP3 sandbox", "ru": "Песочница POP3"},
+    "key.home.sandbox_smtp": {"en": "SMTP sandbox", "ru": "Песочница SMTP"},
+    "key.home.quit": {"en": "Quit", "ru": "Выход"},
+    # -- lesson ----------------------------------------------------------------------------
+    "lesson.intro": {"en": "Introduction", "ru": "Введение"},
+    "lesson.step": {"en": "Step {step} of {steps}", "ru": "Шаг {step} из {steps}"},
+    "lesson.finished": {"en": "Lesson complete", "ru": "Урок пройден"},
+    "lesson.tab.lesson": {"en": "Lesson", "ru": "Урок"},
+    "lesson.tab.server": {"en": "Server", "ru": "Сервер"},
+    "lesson.block.after": {"en": "✓ Step done", "ru": "✓ Шаг пройден"},
+    "lesson.block.mistake": {"en": "✗ Not quite", "ru": "✗ Не совсем"},
+    "lesson.block.no_match": {
+        "en": "That line did not do what this step asks. F2 gives a hint.",
+        "ru": "Эта строка не сделала того, что нужно на этом шаге. F2 — подсказка.",
+    },
+    "lesson.block.hint": {"en": "Hint {number} of {total}", "ru": "Подсказка {number} из {total}"},
+    "lesson.block.note": {"en": "About the article", "ru": "О статье"},
+    "lesson.block.solution": {"en": "Solution", "ru": "Решение"},
+    "lesson.block.next": {"en": "What next", "ru": "Что дальше"},
+    "lesson.next.quiz": {
+        "en": "Press **F7** for the quiz ({count} questions), **Esc** to return to the course.",
+        "ru": "Нажмите **F7**, чтобы пройти тест ({count} вопр.), **Esc** — вернуться к курсу.",
+    },
+    "lesson.next.no_quiz": {
+        "en": "Press **Esc** to return to the course, **F6** to start over.",
+        "ru": "Нажмите **Esc**, чтобы вернуться к курсу, **F6** — начать заново.",
+    },
+    "lesson.no_more_hints": {
+        "en": "No more hints: the solution is on the screen.",
+        "ru": "Подсказок больше нет: решение уже на экране.",
+    },
+    "lesson.solution.title": {"en": "Show the solution?", "ru": "Показать решение?"},
+    "lesson.solution.body": {
+        "en": "You have seen every hint for this step. The solution gives the exact lines; "
+        "typing them yourself is still up to you.",
+        "ru": "Вы видели все подсказки этого шага. Решение покажет точные строки; "
+        "набрать их всё равно придётся вам.",
+    },
+    "lesson.reset_lesson.title": {"en": "Start the lesson over?", "ru": "Начать урок заново?"},
+    "lesson.reset_lesson.body": {
+        "en": "A fresh server, back to step 1. Your best score is kept.",
+        "ru": "Новый сервер, снова шаг 1. Лучший результат сохранится.",
+    },
+    "lesson.reset_step.done": {
+        "en": "Step started again on the server as it was before it.",
+        "ru": "Шаг начат заново, сервер — как перед ним.",
+    },
+    "lesson.yes": {"en": "Yes", "ru": "Да"},
+    "lesson.no": {"en": "No", "ru": "Нет"},
+    "lesson.show": {"en": "Show", "ru": "Показать"},
+    "lesson.resumed": {
+        "en": "Resumed at step {step}: earlier steps were replayed.",
+        "ru": "Продолжаем с шага {step}: прошлые шаги выполнены заново.",
+    },
+    "lesson.saved_done": {
+        "en": "Lesson complete. Progress saved.",
+        "ru": "Урок пройден. Прогресс сохранён.",
+    },
+    "lesson.not_found": {
+        "en": "Cannot open lesson: {error}",
+        "ru": "Не удалось открыть урок: {error}",
+    },
+    "lesson.no_quiz": {"en": "This lesson has no quiz.", "ru": "В этом уроке нет теста."},
+    "lesson.quiz_after": {
+        "en": "Finish the steps first; the quiz comes after.",
+        "ru": "Сначала пройдите шаги, тест — после них.",
+    },
+    "key.lesson.hint": {"en": "Hint", "ru": "Подсказка"},
+    "key.lesson.toggle_panel": {"en": "Panel", "ru": "Панель"},
+    "key.lesson.reset_step": {"en": "Redo step", "ru": "Шаг заново"},
+    "key.lesson.reset_lesson": {"en": "Restart", "ru": "Заново"},
+    "key.lesson.quiz": {"en": "Quiz", "ru": "Тест"},
+    "key.lesson.demo": {"en": "Demo", "ru": "Демо"},
+    "key.lesson.back": {"en": "Course", "ru": "Курс"},
+    # -- quiz ------------------------------------------------------------------------------
+    "quiz.title": {"en": "Quiz: {title}", "ru": "Тест: {title}"},
+    "quiz.question": {"en": "Question {number} of {total}", "ru": "Вопрос {number} из {total}"},
+    "quiz.score": {"en": "Score {score}/{max}", "ru": "Баллы {score}/{max}"},
+    "quiz.points": {"en": "{points} pt", "ru": "{points} б."},
+    "quiz.check": {"en": "Check", "ru": "Проверить"},
+    "quiz.right": {"en": "✓ Right", "ru": "✓ Верно"},
+    "quiz.wrong": {"en": "✗ Not right", "ru": "✗ Неверно"},
+    "quiz.expected": {"en": "Expected: {expected}", "ru": "Ожидалось: {expected}"},
+    "quiz.help.choice": {
+        "en": "↑/↓ choose, Enter check.",
+        "ru": "↑/↓ — выбор, Enter — проверить.",
+    },
+    "quiz.help.multi": {
+        "en": "↑/↓ move, Space tick or untick, Enter check.",
+        "ru": "↑/↓ — перемещение, Пробел — отметить, Enter — проверить.",
+    },
+    "quiz.help.order": {
+        "en": "Shift+↑/↓ move the item (or Space, then ↑/↓), Enter check.",
+        "ru": "Shift+↑/↓ двигает пункт (или Пробел, затем ↑/↓), Enter — проверить.",
+    },
+    "quiz.help.input": {
+        "en": "Type the answer, Enter check.",
+        "ru": "Введите ответ, Enter — проверить.",
+    },
+    "quiz.placeholder.text": {"en": "your answer", "ru": "ваш ответ"},
+    "quiz.placeholder.number": {"en": "a number", "ru": "число"},
+    "quiz.placeholder.predict": {"en": "the server's reply", "ru": "ответ сервера"},
+    "quiz.placeholder.command": {"en": "a command line", "ru": "строка команды"},
+    "quiz.predict.setup": {
+        "en": "Already typed on a fresh server:",
+        "ru": "Уже набрано на новом сервере:",
+    },
+    "quiz.predict.command": {"en": "Now the client sends:", "ru": "Теперь клиент отправляет:"},
+    "quiz.command.setup": {
+        "en": "Your line runs on a fresh server after:",
+        "ru": "Ваша строка выполнится на новом сервере после:",
+    },
+    "quiz.world": {"en": "World: {world}", "ru": "Мир: {world}"},
+    "quiz.done": {
+        "en": "Quiz complete: {score} of {max} points.",
+        "ru": "Тест пройден: {score} из {max} баллов.",
+    },
+    "quiz.done.next": {
+        "en": "Press **R** to take the quiz again or **Esc** to go back.",
+        "ru": "Нажмите **R**, чтобы пройти тест ещё раз, или **Esc**, чтобы вернуться.",
+    },
+    "quiz.after.right": {
+        "en": "Enter or N: next question.",
+        "ru": "Enter или N — следующий вопрос.",
+    },
+    "quiz.after.wrong": {
+        "en": "R: try this question again · N: next question.",
+        "ru": "R — ответить ещё раз · N — следующий вопрос.",
+    },
+    "quiz.empty": {"en": "Give an answer first.", "ru": "Сначала дайте ответ."},
+    "key.quiz.check": {"en": "Check", "ru": "Проверить"},
+    "key.quiz.next": {"en": "Next", "ru": "Дальше"},
+    "key.quiz.retry": {"en": "Retry", "ru": "Ещё раз"},
+    "key.quiz.back": {"en": "Back", "ru": "Назад"},
+    "key.quiz.order.move_up": {"en": "Move up", "ru": "Выше"},
+    "key.quiz.order.move_down": {"en": "Move down", "ru": "Ниже"},
+    "key.quiz.order.grab": {"en": "Pick up", "ru": "Взять"},
+    # -- demo ------------------------------------------------------------------------------
+    "demo.title": {"en": "Demo: {title}", "ru": "Демо: {title}"},
+    "demo.status.playing": {
+        "en": "▶ playing · step {step} of {steps} · {speed}",
+        "ru": "▶ воспроизведение · шаг {step} из {steps} · {speed}",
+    },
+    "demo.status.paused": {
+        "en": "⏸ paused · step {step} of {steps} · {speed}",
+        "ru": "⏸ пауза · шаг {step} из {steps} · {speed}",
+    },
+    "demo.status.done": {
+        "en": "■ done · {steps} steps replayed",
+        "ru": "■ готово · выполнено шагов: {steps}",
+    },
+    "demo.speed": {"en": "{seconds:.2g} s per line", "ru": "{seconds:.2g} с на строку"},
+    "key.demo.pause": {"en": "Pause/Play", "ru": "Пауза/Пуск"},
+    "key.demo.step": {"en": "Next line", "ru": "Строка"},
+    "key.demo.faster": {"en": "Faster", "ru": "Быстрее"},
+    "key.demo.slower": {"en": "Slower", "ru": "Медленнее"},
+    "key.demo.back": {"en": "Back", "ru": "Назад"},
+    # -- learn command ---------------------------------------------------------------------
+    "learn.unknown": {
+        "en": "mailtutor learn: no lesson {name!r}. Bundled lessons: {known}",
+        "ru": "mailtutor learn: нет урока {name!r}. Встроенные уроки: {known}",
+    },
+    "learn.invalid": {
+        "en": "mailtutor learn: {name} is not a valid lesson:",
+        "ru": "mailtutor learn: {name} — не корректный урок:",
+    },
+}
+
+_registered = False
+
+
+def register_strings() -> None:
+    """Give the table to i18n (idempotent: every screen calls it at import)."""
+    global _registered
+    if not _registered:
+        i18n.register(STRINGS)
+        _registered = True
+
+
+def localize_bindings(node: DOMNode, lang: str) -> None:
+    """Relabel `node`'s footer keys in `lang`: each binding id "x.y" reads string "key.x.y"."""
+    texts = {
+        binding.id: f"key.{binding.id}"
+        for _, binding in node._bindings
+        if binding.id and f"key.{binding.id}" in STRINGS
+    }
+    i18n.localize_bindings(node, lang, texts)
+    node.refresh_bindings()
