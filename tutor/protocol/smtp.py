@@ -6,6 +6,7 @@ envelope decides the state, as RFC 5321 §3.3 describes the mail transaction:
 
     greeting --HELO/EHLO--> ready --MAIL--> mail --RCPT--> rcpt --DATA (354)--> data
     data --CRLF.CRLF (250, 500 or 552)--> ready          any --RSET/HELO/EHLO--> ready
+    (ready means "greeting" again while no HELO/EHLO has come: a lenient MAIL skips it)
 
 Which command is in sequence where lives in one table, `STATE_COMMANDS`; `handle()` consults it
 before a command runs, so every 503 comes from one place, and the help screen prints the table
