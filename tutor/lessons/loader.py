@@ -283,7 +283,7 @@ class _LessonReader(NodeReader):
         f = self.fields(node, "expect", where)
         if f is None:
             return None
-        if not f:
+        if not node.value:
             self.error(node, f"{where}: give at least one of command, reply, reply_text, state")
             return None
         before = len(self.problems)
@@ -303,7 +303,7 @@ class _LessonReader(NodeReader):
         f = self.fields(node, "state", where)
         if f is None:
             return None
-        if not f:
+        if not node.value:
             self.error(node, f"{where}: give at least one condition")
         for key, (key_node, _) in f.items():
             for protocol, keys in STATE_KEYS_OF.items():

@@ -31,8 +31,10 @@ def _describe(node: Node) -> str:
     if isinstance(node, SequenceNode):
         return "a list"
     tag = node.tag.removeprefix(_TAG)
+    if tag == "str":
+        return f"the text {node.value!r}"
     return {"null": "empty", "int": "a number", "float": "a number", "bool": "true/false"}.get(
-        tag, f"{tag} {node.value!r}"
+        tag, f"a {tag}"
     )
 
 
