@@ -123,7 +123,10 @@ class Session(ABC):
             line = bytes(pending[start:stop])
             start = end + 1
             replies.extend(self.handle(line))
-        del pending[:start]
+        if self.closed:
+            pending.clear()  # whatever follows QUIT is never read: do not keep it
+        else:
+            del pending[:start]
         return replies
 
     def receive_data(self) -> list[Reply]:
