@@ -1,6 +1,6 @@
 """POP3 throughput: `mailtutor serve` against Twisted's POP3 server, same letters, same run.
 
-    python bench/pop3_throughput.py [--rounds 3] [--users 4] [--letters 100] [--clients 2 4]
+    python bench/pop3_throughput.py [--rounds 3] [--users 8] [--letters 100] [--clients 2 4 8]
 
 Every user's maildrop holds the same number of 10 KB letters (a `generate:` world written to a
 temporary file; the Twisted server loads the very same world, so both send identical octets).
@@ -230,7 +230,7 @@ def run_clients(port: int, processes: int, letters: int, per_round: int) -> tupl
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--users", type=int, default=4, help="users (one per client process)")
+    parser.add_argument("--users", type=int, default=8, help="users (one per client process)")
     parser.add_argument("--letters", type=int, default=100, help="10 KB letters per maildrop")
     parser.add_argument(
         "--per-round", type=int, default=20000, help="letters retrieved per measurement"
@@ -239,7 +239,7 @@ def main() -> int:
         "--clients",
         type=int,
         nargs="+",
-        default=[2, 4],
+        default=[2, 4, 8],
         help="client process counts to try (each <= --users)",
     )
     parser.add_argument("--serve-twisted", metavar="WORLD", help=argparse.SUPPRESS)

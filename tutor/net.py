@@ -352,7 +352,10 @@ async def start_servers(
             try:
                 server = await _listen(listener, host, port)
             except OSError as exc:
-                reason = os.strerror(exc.errno) if exc.errno else str(exc)
+                # asyncio rewrites bind errors into a long message; errno says it shortly.
+                gai = isinstance(exc, socket.gaierror)
+                reason = os.strerror(exc.errno) if exc.errno and not gai else exc.strerror
+                reason = reason or str(exc)
                 where = format_address((host, port))
                 raise ListenError(
                     exc.errno,

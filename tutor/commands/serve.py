@@ -13,8 +13,20 @@ MAX_USERS_SHOWN = 8
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    parser.add_argument("--pop3-port", type=_port, default=1110, help="POP3 port; 0 picks one")
-    parser.add_argument("--smtp-port", type=_port, default=2525, help="SMTP port; 0 picks one")
+    parser.add_argument(
+        "--pop3-port",
+        type=_port,
+        default=1110,
+        metavar="PORT",
+        help="POP3 port (1110); 0 picks one",
+    )
+    parser.add_argument(
+        "--smtp-port",
+        type=_port,
+        default=2525,
+        metavar="PORT",
+        help="SMTP port (2525); 0 picks one",
+    )
     parser.add_argument(
         "--world",
         default="article",
