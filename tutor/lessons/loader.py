@@ -70,6 +70,10 @@ TYPE_REQUIRED = {
 COMMON_QUESTION_KEYS = {"id", "type", "ask", "points", "feedback", "explain"}
 
 
+def _is_pattern(value: str) -> bool:
+    return len(value) >= 2 and value.startswith("/") and value.endswith("/")
+
+
 def normalize_reply(value: str, protocol: Protocol | None) -> tuple[str | None, str | None]:
     """(normalized reply spec, None) or (None, why it is not one)."""
     text = value.strip()
@@ -484,7 +488,7 @@ class _LessonReader(NodeReader):
             value = self.text(item, f"{where}: accept")
             if value is None:
                 continue
-            if len(value) >= 2 and value.startswith("/") and value.endswith("/"):
+            if _is_pattern(value):
                 try:
                     re.compile(value[1:-1])
                 except re.error as exc:
@@ -495,6 +499,12 @@ class _LessonReader(NodeReader):
                     )
                     continue
             values.append(value)
+        if values and all(_is_pattern(v) for v in values):
+            self.warn(
+                node,
+                f"{where}: give one plain answer besides the patterns; it is shown "
+                "as the right answer after answering",
+            )
         return tuple(values)
 
     def feedback(self, node: Node, where: str, options: tuple[str, ...]):

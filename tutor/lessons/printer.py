@@ -89,9 +89,10 @@ class DialoguePrinter:
                 self.reply(reply)
         if current is not None:
             self._after(runner, current)
-        if runner.finished:
+        finish = runner.text(lesson, "finish")
+        if runner.finished and finish:
             self.write()
-            self.text(runner.text(lesson, "finish"), "")
+            self.text(finish, "")
 
     def _after(self, runner: LessonRunner, step) -> None:
         after = runner.text(step, "after")

@@ -112,10 +112,18 @@ class Progress:
     def _load(self) -> None:
         try:
             text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
+            return  # nothing saved yet (saving will say if the folder cannot be made)
+        except UnicodeDecodeError as exc:
+            self._move_aside(f"is damaged ({exc})")
             return
-        except (OSError, UnicodeDecodeError) as exc:
-            self._move_aside(f"cannot be read ({exc})")
+        except OSError as exc:
+            # Unreadable (permissions...) is not damaged: leave it alone and do not overwrite it.
+            self.read_only = True
+            self.messages.append(
+                f"cannot read {self.path}: {exc.strerror or exc}; "
+                "progress will not be saved this time"
+            )
             return
         try:
             data = json.loads(text)
