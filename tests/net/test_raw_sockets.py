@@ -164,7 +164,7 @@ def test_connection_limit_refuses_politely(start_server, raw):
 
 
 def test_idle_timeouts(start_server, raw):
-    server = start_server(pop3_timeout=0.3, smtp_timeout=0.3)
+    server = start_server(pop3_timeout=0.5, smtp_timeout=0.5)
     pop = raw(server.pop3)
     login(pop)
     pop.send(b"DELE 1\r\nDELE 2\r\n")
@@ -187,11 +187,11 @@ def test_idle_timeouts(start_server, raw):
 
 
 def test_activity_keeps_a_connection_alive(start_server, raw):
-    server = start_server(pop3_timeout=0.4)
+    server = start_server(pop3_timeout=0.6)
     pop = raw(server.pop3)
     login(pop)
-    for _ in range(4):  # 0.6 s of activity in all, longer than the timeout
-        time.sleep(0.15)
+    for _ in range(4):  # 0.8 s of activity in all, longer than the timeout
+        time.sleep(0.2)
         pop.send(b"NOOP\r\n")
         assert pop.line().startswith(b"+OK")
 
@@ -234,7 +234,7 @@ def test_letter_with_bare_lf_dot_line_is_retrieved_whole(server, raw):
 
 def test_connection_events_reach_the_hook(start_server, raw):
     events = []
-    server = start_server(pop3_timeout=0.3, on_event=events.append)
+    server = start_server(pop3_timeout=0.5, on_event=events.append)
     polite = raw(server.pop3)
     assert polite.line().startswith(b"+OK")
     polite.send(b"QUIT\r\n")
