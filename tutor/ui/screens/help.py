@@ -18,14 +18,17 @@ from textual.widgets import DataTable, Footer, Static
 
 from tutor.protocol.replies import kind_of
 from tutor.ui.i18n import localize_bindings, tr
+from tutor.ui.widgets.state_panel import foreground_only
 
 
 def reply_kind_role(form: str) -> str:
     """The transcript role (ok, error, ...) of a reply form such as "+OK 2 320" or "550 ..."."""
-    status = form.split(" ", 1)[0].split("-", 1)[0] if form else ""
-    if not status or not (status in ("+OK", "-ERR", "+") or status[:3].isdigit()):
-        return "note"
-    return str(kind_of(status[:3] if status[:1].isdigit() else status))
+    status = form.split(" ", 1)[0] if form else ""
+    if status[:3].isdigit():
+        return str(kind_of(status[:3]))  # "250", "250-SIZE ...", "550"
+    if status in ("+OK", "-ERR", "+"):
+        return str(kind_of(status))
+    return "note"
 
 
 class HelpScreen(Screen):
@@ -44,13 +47,13 @@ class HelpScreen(Screen):
         background: $boost;
     }
     HelpScreen #help-table {
-        height: 1fr;
+        height: auto;
+        max-height: 60%;
         min-height: 5;
         background: $surface;
     }
     HelpScreen #help-detail-box {
-        height: auto;
-        max-height: 50%;
+        height: 1fr;
         border: round $primary 60%;
         border-title-color: $text-primary;
         padding: 0 1;
@@ -131,7 +134,7 @@ class HelpScreen(Screen):
         lang = self.lang
 
         def style(name: str):
-            return self.get_component_rich_style(f"help--{name}")
+            return foreground_only(self.get_component_rich_style(f"help--{name}"))
 
         text = Text()
         text.append(f"{tr('help.summary', lang)}: ", style("label"))

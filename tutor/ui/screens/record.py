@@ -40,7 +40,7 @@ class RecordScreen(ModalScreen[str | None]):
         max-width: 100%;
         height: auto;
         max-height: 100%;
-        border: thick $primary 80%;
+        border: round $primary;
         border-title-color: $text-primary;
         border-title-style: bold;
         background: $surface;
@@ -98,7 +98,7 @@ class RecordScreen(ModalScreen[str | None]):
         with Vertical(id="record-dialog") as dialog:
             dialog.border_title = tr("record.title", lang)
             yield Static(
-                f"{tr('record.explain', lang)} "
+                f"{tr('record.explain', lang)}\n"
                 f"{tr('record.steps', lang, count=len(self.exchanges))}",
                 id="record-explain",
             )

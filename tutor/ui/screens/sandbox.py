@@ -256,13 +256,18 @@ class SandboxScreen(Screen):
         panel.display = not panel.display
         self.prompt.focus()
 
+    def _has_screen_below(self) -> bool:
+        """True when another of the app's screens (home, a lesson) lies under this one."""
+        stack = self.app.screen_stack
+        return self in stack and stack.index(self) >= 2  # [0] is Textual's default screen
+
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
+        if self._has_screen_below() and self.app.screen is self:
             self.app.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
-            return len(self.app.screen_stack) > 2  # hidden when there is nothing to go back to
+            return self._has_screen_below()  # hidden when there is nothing to go back to
         return True
 
     def set_lang(self, lang: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -20,7 +21,15 @@ from tutor.mail.store import MailStore
 from tutor.protocol.session import Pop3View, SmtpView
 from tutor.ui.i18n import tr
 
-SUBJECT_WIDTH = 30
+SUBJECT_MAX = 36
+SUBJECT_MIN = 12
+#: POP3 maildrop columns and their widths besides the subject (cell padding included)
+FIXED_POP3_WIDTH = {"number": 5, "size": 8, "uid": 16, "mark": 11}
+
+
+def foreground_only(style: Style) -> Style:
+    """A component style without its background, so it sits on any container's colour."""
+    return style.without_color + Style(color=style.color)
 
 
 def clip(text: str, width: int) -> str:
@@ -119,6 +128,8 @@ class ServerStatePanel(VerticalScroll):
         self.lang = lang
         self.world = world
         self._last: tuple[Any, int] | None = None
+        self._subject_width = 30
+        self._show_uid = True
         self._session: Any = None
         self._store: MailStore | None = None
 
@@ -147,7 +158,7 @@ class ServerStatePanel(VerticalScroll):
         if self.protocol == "pop3":
             table = self.query_one("#maildrop", DataTable)
             table.clear(columns=True)
-            for key in ("number", "size", "uid", "subject", "mark"):
+            for key in self._pop3_columns():
                 table.add_column(tr(f"panel.col.{key}", lang), key=key)
         else:
             table = self.query_one("#delivered", DataTable)
@@ -158,6 +169,26 @@ class ServerStatePanel(VerticalScroll):
         users.clear(columns=True)
         for key in ("name", "password", "letters", "lock"):
             users.add_column(tr(f"panel.col.{key}", lang), key=key)
+
+    def _pop3_columns(self) -> tuple[str, ...]:
+        if self._show_uid:
+            return ("number", "size", "uid", "subject", "mark")
+        return ("number", "size", "subject", "mark")
+
+    def on_resize(self) -> None:
+        """Fit the maildrop table to the panel: shorten subjects, then drop the UID column."""
+        width = self.scrollable_content_region.width - 1
+        fixed = sum(FIXED_POP3_WIDTH.values())
+        show_uid = width - fixed - 2 >= SUBJECT_MIN
+        if not show_uid:
+            fixed -= FIXED_POP3_WIDTH["uid"]
+        subject = max(SUBJECT_MIN, min(SUBJECT_MAX, width - fixed - 2))
+        if (subject, show_uid) != (self._subject_width, self._show_uid):
+            self._subject_width, self._show_uid = subject, show_uid
+            self._setup_columns()
+            self._last = None
+            if self._session is not None and self._store is not None:
+                self.refresh_from(self._session, self._store)
 
     def set_lang(self, lang: str) -> None:
         self.lang = lang
@@ -189,8 +220,10 @@ class ServerStatePanel(VerticalScroll):
 
     # -- pieces ---------------------------------------------------------------------------
 
-    def _style(self, name: str):
-        return self.get_component_rich_style(f"state-panel--{name}")
+    def _style(self, name: str) -> Style:
+        style = self.get_component_rich_style(f"state-panel--{name}")
+        # Badges carry their own background; text styles keep whatever is behind them.
+        return style if name.endswith("badge") else foreground_only(style)
 
     def _state_line(self, state: str, closed: bool, extra: list[Text]) -> Text:
         lang = self.lang
@@ -227,12 +260,8 @@ class ServerStatePanel(VerticalScroll):
             heading.update(tr("panel.maildrop.after_quit", lang, user=view.user))
             messages = store.messages(view.user)
             for number, message in enumerate(messages, 1):
-                table.add_row(
-                    str(number),
-                    str(message.size),
-                    message.uid,
-                    clip(message.subject, SUBJECT_WIDTH),
-                    "",
+                self._add_pop3_row(
+                    table, str(number), str(message.size), message.uid, message.subject, None
                 )
             total.display = table.display = True
             count = len(messages)
@@ -250,25 +279,15 @@ class ServerStatePanel(VerticalScroll):
             return
         total.display = table.display = True
         heading.update(tr("panel.maildrop", lang, user=view.user or ""))
-        deleted_style = self._style("deleted")
         for row in view.messages:
-            if row.deleted:
-                cells = [
-                    Text(str(row.number), deleted_style),
-                    Text(str(row.size), deleted_style),
-                    Text(row.uid, deleted_style),
-                    Text(clip(row.subject, SUBJECT_WIDTH), deleted_style),
-                    Text(tr("panel.deleted", lang), self._style("marker")),
-                ]
-            else:
-                cells = [
-                    str(row.number),
-                    str(row.size),
-                    row.uid,
-                    clip(row.subject, SUBJECT_WIDTH),
-                    "",
-                ]
-            table.add_row(*cells, key=str(row.number))
+            self._add_pop3_row(
+                table,
+                str(row.number),
+                str(row.size),
+                row.uid,
+                row.subject,
+                tr("panel.deleted", lang) if row.deleted else None,
+            )
         if not view.messages:
             heading.update(
                 f"{tr('panel.maildrop', lang, user=view.user or '')}: "
@@ -288,6 +307,30 @@ class ServerStatePanel(VerticalScroll):
                 self._style("muted"),
             )
         )
+
+    def _add_pop3_row(
+        self,
+        table: DataTable,
+        number: str,
+        size: str,
+        uid: str,
+        subject: str,
+        deleted: str | None,
+    ) -> None:
+        """One maildrop row; a row marked by DELE is struck through, dim, and says so in words."""
+        cells: dict[str, object] = {
+            "number": number,
+            "size": size,
+            "uid": uid,
+            "subject": clip(subject, self._subject_width),
+        }
+        if deleted is not None:
+            struck = self._style("deleted")
+            cells = {key: Text(str(value), struck) for key, value in cells.items()}
+            cells["mark"] = Text(deleted, self._style("marker"))
+        else:
+            cells["mark"] = ""
+        table.add_row(*(cells[key] for key in self._pop3_columns()), key=number)
 
     def _show_smtp(self, view: SmtpView, session: Any) -> None:
         lang = self.lang
@@ -334,7 +377,7 @@ class ServerStatePanel(VerticalScroll):
                 letter.queue_id,
                 ", ".join(letter.recipients),
                 str(letter.size),
-                clip(letter.subject, SUBJECT_WIDTH),
+                clip(letter.subject, self._subject_width),
             )
 
     def _show_users(self, store: MailStore) -> None:

@@ -48,15 +48,24 @@ def printable(text: str) -> str:
 
 
 def wrap_cells(text: str, width: int) -> list[str]:
-    """Cut `text` into pieces at most `width` cells wide (at least one piece)."""
+    """Cut `text` into pieces at most `width` cells wide (at least one piece).
+
+    Breaks after a space when there is one in the second half of the row, so words stay whole;
+    every character is kept (the space stays at the end of its row).
+    """
     width = max(1, width)
-    if len(text) <= width and text.isascii():
+    if len(text) <= width and (text.isascii() or cell_len(text) <= width):
         return [text]
-    if text.isascii():
-        return [text[i : i + width] for i in range(0, len(text), width)] or [""]
-    if cell_len(text) <= width:
-        return [text]
-    return chop_cells(text, width) or [""]
+    if not text.isascii() and cell_len(text) != len(text):
+        return chop_cells(text, width) or [""]  # wide characters: cut by cells
+    pieces: list[str] = []
+    while len(text) > width:
+        cut = text.rfind(" ", 0, width)
+        end = cut + 1 if cut >= width // 2 else width
+        pieces.append(text[:end])
+        text = text[end:]
+    pieces.append(text)
+    return pieces
 
 
 class Transcript(ScrollView, can_focus=True):

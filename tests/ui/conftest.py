@@ -1,0 +1,76 @@
+"""Shared fixtures for the TUI tests: repeatable apps and no writes outside tmp dirs."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+
+import pytest
+from textual.widgets import Input, TextArea
+
+#: POP3 greeting timestamp used by every UI test, so transcripts and snapshots repeat exactly
+FIXED_TIMESTAMP = "<1.1@server.ru>"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function):
+    """Run `async def` tests in a fresh event loop (the suite has no asyncio plugin)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+    return True
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blinking cursor would make snapshots depend on timing: keep it steadily on."""
+    monkeypatch.setattr(Input.cursor_blink, "_default", False)
+    monkeypatch.setattr(TextArea.cursor_blink, "_default", False)
+
+
+@pytest.fixture(autouse=True)
+def isolated_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Progress and other user files go to a tmp dir, never the real home; English locale."""
+    data = tmp_path_factory.mktemp("mailtutor-data")
+    monkeypatch.setenv("MAILTUTOR_DATA_DIR", str(data))
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return data
+
+
+@pytest.fixture
+def fixed_timestamp() -> str:
+    return FIXED_TIMESTAMP
+
+
+@pytest.fixture
+def make_app():
+    """Build a MailTutorApp with the fixed timestamp: make_app(start=..., lang=..., theme=...)."""
+    from tutor.ui.app import MailTutorApp
+
+    def make(start="home", *, lang: str = "en", theme: str | None = None, **kwargs):
+        return MailTutorApp(
+            start=start, lang=lang, fixed_timestamp=FIXED_TIMESTAMP, theme=theme, **kwargs
+        )
+
+    return make
+
+
+async def submit_lines(pilot, *lines: str) -> None:
+    """Enter lines at the focused screen's command prompt as a learner would (value + Enter),
+    without paying for one simulated key press per character."""
+    from tutor.ui.widgets import CommandPrompt
+
+    prompt = pilot.app.screen.query_one(CommandPrompt)
+    for line in lines:
+        prompt.value = line
+        await prompt.action_submit()
+        await pilot.pause()
+
+
+@pytest.fixture
+def submit():
+    return submit_lines
