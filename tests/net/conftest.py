@@ -150,6 +150,9 @@ class ServerThread:
         return asyncio.run_coroutine_threadsafe(run(), self.loop).result(TIMEOUT)
 
     def stop(self) -> None:
+        if self.loop.is_closed():
+            return
+
         async def shutdown() -> None:
             self.servers.close()
             await self.servers.wait_closed()

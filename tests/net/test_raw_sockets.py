@@ -248,3 +248,35 @@ def test_connection_events_reach_the_hook(start_server, raw):
     assert kinds[:2] == [("connect", "pop3"), ("disconnect", "pop3")]
     assert kinds[2:] == [("connect", "pop3"), ("timeout", "pop3"), ("disconnect", "pop3")]
     assert all(e.peer.startswith("127.0.0.1:") for e in events)
+
+
+def test_huge_line_without_end_is_refused_once_and_memory_stays_bounded(served, raw):
+    client = raw(served.pop3)
+    assert client.line().startswith(b"+OK")
+    client.send(b"USER " + b"x" * (4 * 1024 * 1024))  # 4 MB and still no line end
+    client.send(b"\r\nUSER ne_skagu\r\n")
+    assert client.line().startswith(b"-ERR")  # one answer for the whole overlong line
+    assert client.line().startswith(b"+OK")
+
+
+def test_oversize_letter_gets_552_and_the_session_goes_on(start_server, raw):
+    users = [{"name": "poluchatel", "password": "secret"}]
+    server = start_server({"max_message_size": 10_000, "users": users})
+    client = raw(server.smtp)
+    smtp_envelope(client)
+    client.send(b"Subject: big\r\n\r\n" + (b"z" * 98 + b"\r\n") * 2000)
+    client.send(b".\r\nNOOP\r\n")  # 200 KB of text against a 10 KB limit
+    assert client.smtp_reply()[0].startswith(b"552")
+    assert client.smtp_reply()[0].startswith(b"250")
+
+
+def test_stopping_the_server_says_421_to_smtp_clients(start_server, raw):
+    server = start_server()
+    smtp = raw(server.smtp)
+    assert smtp.smtp_reply()[0].startswith(b"220")
+    pop = raw(server.pop3)
+    login(pop)
+    server.stop()
+    assert smtp.smtp_reply()[0].startswith(b"421")
+    assert smtp.at_eof()
+    assert pop.line() == b""  # POP3 just closes; the session is aborted, nothing deleted
