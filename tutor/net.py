@@ -114,11 +114,7 @@ class _Connection(asyncio.BufferedProtocol):
             transport.write(listener.refusal.wire())
             transport.close()
             return
-        sock = transport.get_extra_info("socket")
-        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-            # Replies are written whole; do not let Nagle hold the last segment back.
-            with contextlib.suppress(OSError):
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # (asyncio's socket transport already sets TCP_NODELAY: replies go out at once.)
         listener.connections.add(self)
         listener.emit("connect", self._peer)
         try:
