@@ -12,13 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from yaml.nodes import MappingNode, ScalarNode
-
 from .diagnostics import Diagnostic, Pos, Severity
 from .engine import build_lesson_world, feed, open_session
 from .expect import check_expect
-from .loader import read_course, read_lesson, read_overlay
-from .locate import COURSE_FILE, is_overlay_path, lesson_ids
+from .loader import kind_of_document, read_course, read_lesson, read_overlay
+from .locate import lesson_ids
 from .model import Course, Lesson, Overlay, Question, QuestionType, Step
 from .quiz import run_question
 from .reader import did_you_mean
@@ -58,7 +56,18 @@ def lint_paths(paths: Iterable[str | Path]) -> list[Diagnostic]:
                 Diagnostic(shown, 1, 1, Severity.ERROR, "is a directory with no .yaml lesson files")
             )
             continue
-        problems.extend(lint_file(path, shown))
+        try:
+            problems.extend(lint_file(path, shown))
+        except Exception as exc:  # a bug of ours must not end the report with a traceback
+            problems.append(
+                Diagnostic(
+                    shown,
+                    1,
+                    1,
+                    Severity.ERROR,
+                    f"could not check this file ({exc!r}); please report it",
+                )
+            )
     return problems
 
 
@@ -68,7 +77,7 @@ def lint_file(path: Path, shown: str | None = None) -> list[Diagnostic]:
     root, problems = read_yaml(path, shown)
     if root is None:
         return problems
-    kind = _kind(path, root)
+    kind = kind_of_document(root, path)
     if kind == "course":
         course, problems = read_course(path, shown)
         if course is not None:
@@ -82,19 +91,6 @@ def lint_file(path: Path, shown: str | None = None) -> list[Diagnostic]:
         if lesson is not None:
             problems += check_lesson(lesson)
     return sorted(problems, key=lambda d: (d.line, d.col))
-
-
-def _kind(path: Path, root: object) -> str:
-    if path.name == COURSE_FILE:
-        return "course"
-    keys: set[str] = set()
-    if isinstance(root, MappingNode):
-        keys = {k.value for k, _ in root.value if isinstance(k, ScalarNode)}
-    if "sections" in keys and "steps" not in keys:
-        return "course"
-    if is_overlay_path(path) or ("lesson" in keys and "steps" not in keys):
-        return "overlay"
-    return "lesson"
 
 
 # -- lessons: replay on the real engine ------------------------------------------------------

@@ -433,7 +433,7 @@ class _LessonReader(NodeReader):
                 values["goal"] = self.expect(f["goal"][1], f"{where}: goal")
             if "example" in f:
                 values["example"] = self.text(f["example"][1], f"{where}: example")
-        if len(self.problems) > before and has_errors(self.problems[before:]) or qid is None:
+        if has_errors(self.problems[before:]) or qid is None:
             return None
         values = {k: v for k, v in values.items() if v is not None}
         if "ask" not in values:
@@ -634,14 +634,17 @@ class _LessonReader(NodeReader):
 Document = Lesson | Overlay | Course
 
 
-def kind_of_document(root: Node) -> str:
-    """'lesson', 'overlay' or 'course', judged by the top-level keys."""
+def kind_of_document(root: Node, path: Path | None = None) -> str:
+    """'lesson', 'overlay' or 'course', judged by the file name and the top-level keys."""
+    from .locate import COURSE_FILE, is_overlay_path
+
+    keys: set[str] = set()
     if isinstance(root, MappingNode):
         keys = {k.value for k, _ in root.value if isinstance(k, ScalarNode)}
-        if "sections" in keys:
-            return "course"
-        if "lesson" in keys and "steps" not in keys or "lang" in keys and "protocol" not in keys:
-            return "overlay"
+    if path is not None and path.name == COURSE_FILE or "sections" in keys and "steps" not in keys:
+        return "course"
+    if path is not None and is_overlay_path(path) or "lesson" in keys and "steps" not in keys:
+        return "overlay"
     return "lesson"
 
 
@@ -654,7 +657,7 @@ def read_document(
     if root is None:
         return None, problems
     reader = _LessonReader(shown, path)
-    kind = expect or kind_of_document(root)
+    kind = expect or kind_of_document(root, path)
     document: Document | None
     if kind == "course":
         document = reader.course(root)

@@ -33,7 +33,7 @@ def _describe(node: Node) -> str:
     tag = node.tag.removeprefix(_TAG)
     if tag == "str":
         return f"the text {node.value!r}"
-    return {"null": "empty", "int": "a number", "float": "a number", "bool": "true/false"}.get(
+    return {"null": "empty", "int": "a number", "float": "a fraction", "bool": "true/false"}.get(
         tag, f"a {tag}"
     )
 

@@ -150,8 +150,13 @@ def pos_of(node: Node, shown: str) -> Pos:
 def to_python(node: Node) -> object:
     """Plain Python data from a composed node (already checked: no aliases, core tags only)."""
     if isinstance(node, MappingNode):
-        return {to_python(k): to_python(v) for k, v in node.value}
+        return {_key(to_python(k)): to_python(v) for k, v in node.value}
     if isinstance(node, SequenceNode):
         return [to_python(item) for item in node.value]
     assert isinstance(node, ScalarNode)
     return yaml.SafeLoader("").construct_object(node)  # scalars only: cheap and safe
+
+
+def _key(value: object) -> object:
+    """Mapping keys must be hashable; a list or mapping used as a key becomes its text."""
+    return str(value) if isinstance(value, (list, dict)) else value
