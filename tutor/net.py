@@ -142,8 +142,10 @@ class _Connection(asyncio.BufferedProtocol):
         except Exception as exc:
             self._engine_failed(exc)
             return
-        if replies:
-            transport.write(b"".join(reply.wire() for reply in replies))
+        if len(replies) == 1:  # the usual case: one command, one reply
+            transport.write(replies[0].wire())
+        elif replies:  # pipelined commands: still one write, one system call
+            transport.write(b"".join([reply.wire() for reply in replies]))
         if session.closed or any(reply.closes for reply in replies):
             self._finished = session.closed
             transport.close()
