@@ -166,26 +166,38 @@ class _LessonReader(NodeReader):
         return value
 
     def world(self, node: Node, what: str) -> str | dict[str, Any] | None:
+        base = self.path.parent if self.path else Path.cwd()
         if isinstance(node, MappingNode):
             data = to_python(node)
-            return data if isinstance(data, dict) else None
+            return data if isinstance(data, dict) and self.world_builds(node, data, base) else None
         name = self.text(node, what)
         if name is None:
             return None
         if name in NAMED_WORLDS:
             return name
         if Path(name).suffix.lower() in (".yaml", ".yml", ".json"):
-            base = self.path.parent if self.path else Path.cwd()
             if not (base / name).is_file():
                 self.error(node, f"world file '{name}' not found (relative to {base})")
                 return None
-            return name
+            return name if self.world_builds(node, name, base) else None
         self.error(
             node,
             f"unknown world '{name}'; named worlds are "
             f"{', '.join(NAMED_WORLDS)}{did_you_mean(name, NAMED_WORLDS)}",
         )
         return None
+
+    def world_builds(self, node: Node, world: str | dict[str, Any], base: Path) -> bool:
+        """Described worlds are built once here, so a broken one is a loading error with a
+        position rather than a failure when the lesson starts."""
+        from .engine import build_lesson_world
+
+        try:
+            build_lesson_world(world, base)
+        except Exception as exc:  # WorldError, or a store error such as a duplicate user
+            self.error(node, f"world: {exc}")
+            return False
+        return True
 
     # -- steps -------------------------------------------------------------------------------
 
