@@ -166,3 +166,34 @@ def test_replay_of_a_broken_solution_raises():
         list(runner.replay_solutions())
     assert caught.value.step.id == "count"
     assert "expected reply ok" in str(caught.value)
+
+
+def test_resuming_keeps_the_points_of_earlier_steps(pop3_mini):
+    runner = LessonRunner(pop3_mini)
+    runner.go_to_step(4)
+    assert runner.score == 4
+    assert runner.submit("quit").kind is OutcomeKind.FINISHED
+    assert runner.score == 5
+
+
+def test_a_state_step_already_brought_about_passes_with_the_step_before(tmp_path):
+    path = tmp_path / "cascade.yaml"
+    path.write_text(
+        "format: 1\nid: cascade\ntitle: C\nprotocol: pop3\nsteps:\n"
+        "  - {id: in, say: In., expect: {state: {authenticated: true}}, "
+        "solution: [user ne_skagu, pass secret]}\n"
+        "  - {id: ping, say: Ping., expect: {command: '^noop$'}, solution: [noop], after: Pong.}\n"
+        "  - {id: mark, say: Mark 1., expect: {state: {marked_deleted: [1]}}, solution: [dele 1],"
+        " after: Marked.}\n"
+        "  - {id: out, say: Out., expect: {command: '^quit$'}, solution: [quit]}\n"
+    )
+    runner = LessonRunner(load_lesson(path))
+    runner.go_to_step(1)
+    assert runner.submit("dele 1").kind is OutcomeKind.NONE  # not what "ping" asks
+    outcome = runner.submit("noop")
+    assert (outcome.kind, outcome.step_index, outcome.message) == (
+        OutcomeKind.PASSED,
+        1,
+        "Pong.\n\nMarked.",
+    )
+    assert runner.current_step.id == "out"

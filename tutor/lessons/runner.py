@@ -100,7 +100,6 @@ class LessonRunner:
         self.overlay = overlay if overlay is not None else find_overlay(lesson, lang)
         self._steps = {step.id: StepStats() for step in lesson.steps}
         self._results: dict[str, QuestionResult] = {}
-        self._predicted: dict[str, str] = {}
         self._index = 0
         self._store: MailStore | None = None
         self._session: Session | None = None
@@ -170,8 +169,18 @@ class LessonRunner:
         if check_expect(step.expect, line, replies, session, self.store) is None:
             stats.passed = True
             self._index += 1
+            said = [self.text(step, "after")]
+            # A following step that asks only for a state the learner has already brought about
+            # passes too ("however the learner got there"); otherwise they would be stuck.
+            while (nxt := self.current_step) is not None and not nxt.expect.needs_line:
+                if check_expect(nxt.expect, None, (), session, self.store) is not None:
+                    break
+                self._steps[nxt.id].passed = True
+                self._index += 1
+                said.append(self.text(nxt, "after"))
+            message = "\n\n".join(text for text in said if text) or None
             kind = OutcomeKind.FINISHED if self.finished else OutcomeKind.PASSED
-            return StepOutcome(line, replies, kind, self.text(step, "after"), index)
+            return StepOutcome(line, replies, kind, message, index)
         mistake = self._mistake(step, line, replies)
         if mistake is not None:
             return StepOutcome(line, replies, OutcomeKind.MISTAKE, self.text(mistake, "say"), index)
@@ -235,11 +244,14 @@ class LessonRunner:
         return self.start()
 
     def go_to_step(self, index: int) -> tuple[Exchange, ...]:
-        """Resume at step `index` (0-based): replays the solutions of the steps before it."""
+        """Resume at step `index` (0-based): replays the solutions of the steps before it.
+
+        Those steps count as passed: resuming from saved progress keeps their points."""
         index = max(0, min(index, self.step_count))
         self._open()
         for step in self.lesson.steps[:index]:
             self._play(step)
+            self._steps[step.id].passed = True
         self._index = index
         return self.transcript
 
