@@ -57,7 +57,7 @@ class DialoguePrinter:
         self.write(self._paint("S: .", code))
 
     def client(self, line: str) -> None:
-        self.write(f"C: {line}")
+        self.write(f"C: {line}" if line else "C:")  # an empty line (e.g. in a letter)
 
     def text(self, text: str | None, prefix: str = "   ") -> None:
         """Indented text; `prefix` marks the first line, later lines align under it."""
