@@ -20,6 +20,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
+from tutor.lessons import ReplayError
+from tutor.lessons.runner import find_overlay
 from tutor.ui.i18n import tr
 from tutor.ui.messages import LineEntered
 from tutor.ui.screens.confirm import ConfirmScreen
@@ -63,6 +65,11 @@ class LessonScreen(Screen[None]):
         background: $panel;
     }
     LessonScreen #lesson-side ServerStatePanel { height: 1fr; }
+    LessonScreen LessonPane {
+        border: round $accent 50%;
+        border-title-color: $text-accent;
+        border-title-style: bold;
+    }
     LessonScreen.-narrow #lesson-side { width: 44; }
     LessonScreen.-narrow #lesson-side-tabs { display: block; }
     LessonScreen.-narrow ServerStatePanel { display: none; }
@@ -92,9 +99,11 @@ class LessonScreen(Screen[None]):
             self.load_error = str(exc)
         self.progress = open_progress()
         # What the pane shows besides the task: rebuilt from these on every change.
-        self._hints: list[Any] = []  # Hint values shown for the current step
-        self._solution: tuple[str, ...] | None = None
-        self._feedback: list[PaneBlock] = []  # after/mistake blocks of the last line
+        # The last judged line: (outcome kind, step index, message); the pane's feedback is
+        # rebuilt from it on every redraw, so a language switch retranslates it.
+        self._last: tuple[str, int, str | None] | None = None
+        self._solution_shown = False  # the current step's solution was revealed
+        self._footer_finished = False  # runner.finished when the footer was last drawn
         self._typed = False  # any line typed yet (the intro shows until then)
         # Narrow layout: a side changed while the other was shown (marked on its tab).
         self._last_view: Any = None
@@ -133,14 +142,23 @@ class LessonScreen(Screen[None]):
             return
         runner = self.runner
         self.title = runner.text(runner.lesson, "title")
+        self.query_one(LessonPane).border_title = self.title
+        for message in self.progress.messages:
+            self.notify(message, severity="warning", timeout=8)
         prompt = self.query_one(CommandPrompt)
         prompt_setup(prompt, runner)
         transcript = self.query_one(Transcript)
         runner.start()
         resume_at = progress_resume_step(self.progress, runner)
         if resume_at:
-            runner.go_to_step(resume_at)
-            self._typed = True
+            try:
+                runner.go_to_step(resume_at)
+                self._typed = True
+            except ReplayError as exc:
+                # The lesson changed so that an earlier solution no longer passes: start over.
+                self.notify(str(exc), severity="warning", timeout=8)
+                runner.go_to_step(0)
+                resume_at = 0
         draw_exchanges(transcript, runner.transcript)
         if resume_at:
             transcript.add_note(tr("lesson.resumed", self.lang, step=resume_at + 1))
@@ -160,7 +178,7 @@ class LessonScreen(Screen[None]):
         ):
             label = tr(f"lesson.tab.{name}", self.lang) + (" ●" if changed and not shown else "")
             tabs.append(f"[b reverse] {label} [/]" if shown else f" {label} ")
-        self.query_one("#lesson-side-tabs", Label).update("F3:" + "".join(tabs))
+        self.query_one("#lesson-side-tabs", Label).update("F3 " + "".join(tabs))
 
     def _sync_session_widgets(self) -> None:
         runner = self.runner
@@ -178,8 +196,9 @@ class LessonScreen(Screen[None]):
     def pane_view(self) -> PaneView:
         """What the pane shows now, from the runner's state and this screen's feedback."""
         runner, lang = self.runner, self.lang
-        before = tuple(b for b in self._feedback if b.kind in ("after", "note"))
-        blocks: list[PaneBlock] = [b for b in self._feedback if b.kind not in ("after", "note")]
+        feedback = self._feedback_blocks()
+        before = tuple(b for b in feedback if b.kind in ("after", "note"))
+        blocks: list[PaneBlock] = [b for b in feedback if b.kind not in ("after", "note")]
         if runner.finished:
             body = runner.text(runner.lesson, "finish") or ""
             quiz = len(runner.lesson.quiz)
@@ -199,21 +218,14 @@ class LessonScreen(Screen[None]):
             intro = runner.text(runner.lesson, "intro")
             if intro:
                 body = f"{intro}\n\n---\n\n{body}"
-        for hint in self._hints:
+        hints = runner.text(step, "hints")
+        for number, hint in enumerate(hints[: runner.hints_shown], 1):
+            title = tr("lesson.block.hint", lang, number=number, total=len(hints))
+            blocks.append(PaneBlock("hint", title, hint))
+        if self._solution_shown:
+            lines = "\n".join(step.solution)
             blocks.append(
-                PaneBlock(
-                    "hint",
-                    tr("lesson.block.hint", lang, number=hint.number, total=hint.total),
-                    hint.text,
-                )
-            )
-        if self._solution is not None:
-            blocks.append(
-                PaneBlock(
-                    "solution",
-                    tr("lesson.block.solution", lang),
-                    "```\n" + "\n".join(self._solution) + "\n```",
-                )
+                PaneBlock("solution", tr("lesson.block.solution", lang), f"```\n{lines}\n```")
             )
         heading = tr("lesson.step", lang, step=runner.step_index + 1, steps=runner.step_count)
         return PaneView(heading, body, tuple(blocks), before)
@@ -229,7 +241,11 @@ class LessonScreen(Screen[None]):
         else:
             self._lesson_changed = False
         self._update_tabs()
-        self.refresh_bindings()
+        if self.runner.finished != self._footer_finished:
+            # The footer's keys depend on this alone (hint, redo step / quiz); redrawing the
+            # footer is costly, so only when it flips.
+            self._footer_finished = self.runner.finished
+            self.refresh_bindings()
 
     # -- typing --------------------------------------------------------------------------------
 
@@ -250,20 +266,23 @@ class LessonScreen(Screen[None]):
         transcript.add_client(line, message_text=message_mode)
         transcript.add_replies(outcome.replies)
         self._sync_session_widgets()
-        self._feedback = self._feedback_for(outcome, was_step)
+        self._last = (str(outcome.kind), was_step, outcome.message)
         if outcome.kind in ("passed", "finished"):
-            self._hints = []
-            self._solution = None
+            self._solution_shown = False
         self._save()
         if outcome.kind == "finished":
             self.notify(tr("lesson.saved_done", self.lang))
         await self.redraw_pane()
 
-    def _feedback_for(self, outcome: Any, was_step: int) -> list[PaneBlock]:
+    def _feedback_blocks(self) -> list[PaneBlock]:
+        """What to say about the last line: the passed step's after-text and note, or the
+        mistake's message, or that the line did not do what the step asks."""
+        if self._last is None:
+            return []
         lang, runner = self.lang, self.runner
-        kind = outcome.kind
+        kind, step_index, message = self._last
         if kind in ("passed", "finished"):
-            step = runner.lesson.steps[was_step]
+            step = runner.lesson.steps[step_index]
             blocks = []
             after = runner.text(step, "after")
             if after:
@@ -271,18 +290,29 @@ class LessonScreen(Screen[None]):
             note = runner.text(step, "note")
             if note:
                 blocks.append(PaneBlock("note", tr("lesson.block.note", lang), note))
-            if not blocks:
-                blocks.append(PaneBlock("after", tr("lesson.block.after", lang), ""))
-            return blocks
-        if kind == "mistake" and outcome.message:
-            return [PaneBlock("mistake", tr("lesson.block.mistake", lang), outcome.message)]
+            return blocks or [PaneBlock("after", tr("lesson.block.after", lang), "")]
+        if kind == "mistake" and message:
+            return [PaneBlock("mistake", tr("lesson.block.mistake", lang), message)]
         if kind == "none":
-            return [
-                PaneBlock(
-                    "mistake", tr("lesson.block.mistake", lang), tr("lesson.block.no_match", lang)
-                )
-            ]
+            text = tr("lesson.block.no_match", lang)
+            return [PaneBlock("mistake", tr("lesson.block.mistake", lang), text)]
         return []  # "ignored": a line of letter text, nothing to say yet
+
+    def set_lang(self, lang: str) -> None:
+        """Redraw in another language (the app calls this when the language changes)."""
+        self.lang = lang
+        lesson_strings.localize_bindings(self, lang)
+        if self.runner is None:
+            return
+        self.runner.lang = lang
+        self.runner.overlay = find_overlay(self.runner.lesson, lang)
+        if self._last is not None and self._last[0] == "mistake":
+            self._last = None  # its message was translated when it was said
+        self.title = self.runner.text(self.runner.lesson, "title")
+        self.query_one(LessonPane).border_title = self.title
+        self.query_one(CommandPrompt).set_lang(lang)
+        self.query_one(ServerStatePanel).set_lang(lang)
+        self.call_later(self.redraw_pane)
 
     def _save(self) -> None:
         for message in save_progress(self.progress, self.runner):
@@ -306,13 +336,11 @@ class LessonScreen(Screen[None]):
         runner = self.runner
         if runner.finished:
             return
-        hint = runner.next_hint()
-        if hint is not None:
-            self._hints.append(hint)
+        if runner.next_hint() is not None:
             self._show_lesson_side()
             await self.redraw_pane()
             return
-        if self._solution is not None:
+        if self._solution_shown:
             self.notify(tr("lesson.no_more_hints", self.lang))
             return
         lang = self.lang
@@ -326,7 +354,8 @@ class LessonScreen(Screen[None]):
 
     async def _solution_confirmed(self, yes: bool | None) -> None:
         if yes:
-            self._solution = tuple(self.runner.reveal_solution())
+            self.runner.reveal_solution()
+            self._solution_shown = True
             self._save()
             self._show_lesson_side()
             await self.redraw_pane()
@@ -353,7 +382,7 @@ class LessonScreen(Screen[None]):
         transcript.clear()
         draw_exchanges(transcript, self.runner.reset_step())
         transcript.add_note(tr("lesson.reset_step.done", self.lang))
-        self._feedback = []
+        self._last = None
         self._sync_session_widgets()
         await self.redraw_pane()
 
@@ -374,7 +403,7 @@ class LessonScreen(Screen[None]):
         transcript = self.query_one(Transcript)
         transcript.clear()
         transcript.add_replies(runner.reset_lesson())
-        self._hints, self._solution, self._feedback, self._typed = [], None, [], False
+        self._last, self._solution_shown, self._typed = None, False, False
         self._save()
         self._sync_session_widgets()
         await self.redraw_pane()

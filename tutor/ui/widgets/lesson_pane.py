@@ -55,27 +55,30 @@ class LessonPane(VerticalScroll):
     LessonPane .pane-block Markdown > *:last-child {
         margin-bottom: 0;
     }
-    LessonPane > .pane-block {
+    LessonPane > .pane-group {
+        height: auto;
+    }
+    LessonPane .pane-block {
         height: auto;
         margin: 0 0 1 0;
         padding: 0 0 0 1;
         border-left: thick $primary;
     }
-    LessonPane > .pane-block > .pane-block-title {
+    LessonPane .pane-block > .pane-block-title {
         text-style: bold;
     }
-    LessonPane > .pane-block.-after { border-left: thick $success; }
-    LessonPane > .pane-block.-after > .pane-block-title { color: $text-success; }
-    LessonPane > .pane-block.-mistake { border-left: thick $error; }
-    LessonPane > .pane-block.-mistake > .pane-block-title { color: $text-error; }
-    LessonPane > .pane-block.-hint { border-left: thick $warning; }
-    LessonPane > .pane-block.-hint > .pane-block-title { color: $text-warning; }
-    LessonPane > .pane-block.-solution { border-left: thick $warning; }
-    LessonPane > .pane-block.-solution > .pane-block-title { color: $text-warning; }
-    LessonPane > .pane-block.-note { border-left: thick $secondary; }
-    LessonPane > .pane-block.-note > .pane-block-title { color: $text-secondary; }
-    LessonPane > .pane-block.-next { border-left: thick $accent; }
-    LessonPane > .pane-block.-next > .pane-block-title { color: $text-accent; }
+    LessonPane .pane-block.-after { border-left: thick $success; }
+    LessonPane .pane-block.-after > .pane-block-title { color: $text-success; }
+    LessonPane .pane-block.-mistake { border-left: thick $error; }
+    LessonPane .pane-block.-mistake > .pane-block-title { color: $text-error; }
+    LessonPane .pane-block.-hint { border-left: thick $warning; }
+    LessonPane .pane-block.-hint > .pane-block-title { color: $text-warning; }
+    LessonPane .pane-block.-solution { border-left: thick $warning; }
+    LessonPane .pane-block.-solution > .pane-block-title { color: $text-warning; }
+    LessonPane .pane-block.-note { border-left: thick $secondary; }
+    LessonPane .pane-block.-note > .pane-block-title { color: $text-secondary; }
+    LessonPane .pane-block.-next { border-left: thick $accent; }
+    LessonPane .pane-block.-next > .pane-block-title { color: $text-accent; }
     """
 
     def __init__(self, view: PaneView | None = None, **kwargs: object) -> None:
@@ -87,33 +90,40 @@ class LessonPane(VerticalScroll):
         return self._view
 
     def compose(self) -> ComposeResult:
-        yield from self._parts(self._view)
-
-    @staticmethod
-    def _parts(view: PaneView) -> list[Widget]:
-        def box(block: PaneBlock) -> Widget:
-            return Vertical(
-                Label(block.title, classes="pane-block-title"),
-                Markdown(block.text),
-                classes=f"pane-block -{block.kind}",
-            )
-
-        return [
-            *(box(block) for block in view.before),
-            Label(view.heading, id="pane-heading"),
-            Markdown(view.body, id="pane-body"),
-            *(box(block) for block in view.blocks),
-        ]
+        view = self._view
+        yield Vertical(*map(_box, view.before), id="pane-before", classes="pane-group")
+        yield Label(view.heading, id="pane-heading")
+        yield Markdown(view.body, id="pane-body")
+        yield Vertical(*map(_box, view.blocks), id="pane-blocks", classes="pane-group")
 
     async def show(self, view: PaneView) -> None:
-        """Replace what the pane shows; scrolls back to the top when the task changed."""
-        same_task = view.heading == self._view.heading and view.body == self._view.body
-        self._view = view
-        with self.app.batch_update():
-            await self.remove_children()
-            await self.mount_all(self._parts(view))
+        """Show `view`, rebuilding only the parts that changed; scrolls to the top when the
+        task changed, and to the end when only new feedback arrived under the same task."""
+        old, self._view = self._view, view
+        same_task = view.heading == old.heading and view.body == old.body
+        if view.before != old.before:
+            await _refill(self.query_one("#pane-before", Vertical), view.before)
+        if view.heading != old.heading:
+            self.query_one("#pane-heading", Label).update(view.heading)
+        if view.body != old.body:
+            await self.query_one("#pane-body", Markdown).update(view.body)
+        if view.blocks != old.blocks:
+            await _refill(self.query_one("#pane-blocks", Vertical), view.blocks)
         if not same_task:
             self.scroll_home(animate=False)
-        elif view.blocks:
-            # New feedback under the same task: bring it into sight.
+        elif view.blocks != old.blocks and view.blocks:
             self.call_after_refresh(self.scroll_end, animate=False)
+
+
+def _box(block: PaneBlock) -> Widget:
+    return Vertical(
+        Label(block.title, classes="pane-block-title"),
+        Markdown(block.text),
+        classes=f"pane-block -{block.kind}",
+    )
+
+
+async def _refill(group: Vertical, blocks: tuple[PaneBlock, ...]) -> None:
+    await group.remove_children()
+    if blocks:
+        await group.mount_all(list(map(_box, blocks)))

@@ -203,15 +203,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "key.demo.faster": {"en": "Faster", "ru": "Быстрее"},
     "key.demo.slower": {"en": "Slower", "ru": "Медленнее"},
     "key.demo.back": {"en": "Back", "ru": "Назад"},
-    # -- learn command ---------------------------------------------------------------------
-    "learn.unknown": {
-        "en": "mailtutor learn: no lesson {name!r}. Bundled lessons: {known}",
-        "ru": "mailtutor learn: нет урока {name!r}. Встроенные уроки: {known}",
-    },
-    "learn.invalid": {
-        "en": "mailtutor learn: {name} is not a valid lesson:",
-        "ru": "mailtutor learn: {name} — не корректный урок:",
-    },
 }
 
 _registered = False

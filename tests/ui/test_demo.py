@@ -1,0 +1,100 @@
+"""The demo screen: a lesson's solutions typed by themselves, with pause, step and speed keys."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
+
+from tutor.ui.screens.demo import SPEEDS, DemoScreen
+from tutor.ui.screens.lesson import LessonScreen
+from tutor.ui.widgets import ServerStatePanel, Transcript
+
+FIXTURES = Path(__file__).parent / "fixtures" / "course"
+UI_POP3 = str(FIXTURES / "ui-pop3.yaml")
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+THEMES = ("textual-dark", "textual-light")
+
+
+def sync(test):
+    """Run an async Pilot test in its own event loop (the suite has no asyncio plugin)."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+@sync
+async def test_demo_steps_pauses_and_changes_speed(make_app):
+    app = make_app(("lesson", UI_POP3))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("f8")  # from the lesson: the demo starts playing
+        await pilot.pause()
+        demo = app.screen
+        assert isinstance(demo, DemoScreen) and demo.playing
+        await pilot.press("space")
+        assert not demo.playing
+        transcript = demo.query_one(Transcript)
+        start = demo.position
+        typed_before = sum(line.startswith("C: ") for line in transcript.plain_lines())
+        await pilot.press("n", "right")  # two lines, by hand
+        await pilot.pause()
+        assert demo.position == start + 2
+        typed = [line for line in transcript.plain_lines() if line.startswith("C: ")]
+        assert len(typed) == typed_before + 2
+        assert typed[-1] == "C: " + demo.script[demo.position - 1][1]
+        seconds = demo.seconds
+        await pilot.press("plus")
+        assert demo.seconds < seconds
+        await pilot.press("minus", "minus")
+        assert demo.seconds > seconds
+        for _ in range(len(SPEEDS)):
+            await pilot.press("plus")
+        assert demo.seconds == SPEEDS[-1]
+        await pilot.press("space")  # play again, fastest: it finishes by itself
+        for _ in range(50):
+            if demo.done:
+                break
+            await pilot.pause(0.1)
+        assert demo.done and demo.runner.finished
+        assert "done" in str(demo.query_one("#demo-status").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        assert app.screen.runner.step_index == 0  # the demo played on its own world
+
+
+@sync
+async def test_demo_marks_the_row_as_dele_lands(make_app):
+    app = make_app(("lesson", UI_POP3))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.push_screen(DemoScreen(UI_POP3, "en", autoplay=False))
+        await pilot.pause()
+        demo = app.screen
+        await pilot.press("n", "n", "n")
+        await pilot.pause()
+        table = demo.query_one(ServerStatePanel).query_one("#maildrop", DataTable)
+        assert "deleted" in str(table.get_row_at(0))
+        assert "step 4 of 4" in demo.query_one("#demo-status").render().plain
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_snapshot_demo(snap_compare, make_app, theme, size):
+    """The demo paused after three lines: DELE 1 has just marked row 1."""
+
+    async def run_before(pilot):
+        pilot.app.push_screen(DemoScreen(UI_POP3, "en", autoplay=False))
+        await pilot.pause()
+        await pilot.press("n", "n", "n")
+        await pilot.pause()
+
+    app = make_app(("lesson", UI_POP3), theme=theme)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)

@@ -1,0 +1,188 @@
+"""The quiz after a lesson: every question type answered with its own widget, right and wrong."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from tutor.lessons.progress import Progress
+from tutor.ui.screens.quiz import QuizScreen
+from tutor.ui.widgets.quiz_order import OrderList
+
+FIXTURES = Path(__file__).parent / "fixtures" / "course"
+UI_POP3 = str(FIXTURES / "ui-pop3.yaml")
+SOLUTIONS = ("user ne_skagu", "pass secret", "dele 1", "quit")
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+THEMES = ("textual-dark", "textual-light")
+
+#: the fixture quiz in order: (type, keys or text for a right answer, for a wrong one)
+RIGHT = {
+    "choice": ["down", "enter"],  # "At QUIT", the second option
+    "multi": ["space", "down", "down", "space", "enter"],  # STAT and DELE
+    "text": "QUIT",
+    "number": "3",
+    "predict": "-ERR",
+    "command": "dele 2",
+}
+WRONG = {
+    "choice": ["enter"],  # "At DELE"
+    "multi": ["down", "space", "enter"],  # LOOP alone
+    "text": "exit",
+    "number": "4",
+    "order": None,  # the mixed-up order as first shown is never right
+    "predict": "+OK",
+    "command": "dele 1",
+}
+
+
+def sync(test):
+    """Run an async Pilot test in its own event loop (the suite has no asyncio plugin)."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+async def open_quiz(pilot, submit) -> QuizScreen:
+    """Finish the fixture lesson at the prompt, then F7 opens its quiz."""
+    await pilot.pause()
+    await submit(pilot, *SOLUTIONS)
+    await pilot.press("f7")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, QuizScreen)
+    return screen
+
+
+async def put_in_order(pilot, order_list: OrderList, target: list[str]) -> None:
+    """Sort the list with Shift+Up, the way a learner would."""
+    for position, wanted in enumerate(target):
+        index = order_list.values.index(wanted)
+        order_list.highlighted = index
+        for _ in range(index - position):
+            await pilot.press("shift+up")
+    assert order_list.values == target
+
+
+async def answer(pilot, quiz: QuizScreen, right: bool) -> None:
+    kind = quiz.question.type.value
+    if kind == "order":
+        widget = quiz.query_one("#quiz-input", OrderList)
+        if right:
+            await put_in_order(pilot, widget, list(quiz.runner.text(quiz.question, "options")))
+        await pilot.press("enter")
+    else:
+        given = (RIGHT if right else WRONG)[kind]
+        if isinstance(given, str):
+            quiz.query_one("#quiz-input", Input).value = given
+            await pilot.press("enter")
+        else:
+            await pilot.press(*given)
+    await pilot.pause()
+    assert quiz.answered
+
+
+def feedback(quiz: QuizScreen) -> str:
+    box = quiz.query(".quiz-feedback").last()
+    return (
+        " ".join(str(label.render()) for label in box.query("Label"))
+        + " "
+        + " ".join(md.source for md in box.query("Markdown"))
+    )
+
+
+@sync
+async def test_every_question_type_answered_right(make_app, submit):
+    app = make_app(("lesson", UI_POP3))
+    async with app.run_test(size=(120, 40)) as pilot:
+        quiz = await open_quiz(pilot, submit)
+        types = []
+        for _ in range(len(quiz.questions)):
+            types.append(quiz.question.type.value)
+            await answer(pilot, quiz, right=True)
+            assert quiz.current_grade.correct, (quiz.question.id, feedback(quiz))
+            assert "✓ Right" in feedback(quiz)
+            await pilot.press("n")
+            await pilot.pause()
+        assert types == ["choice", "multi", "text", "number", "order", "predict", "command"]
+        assert quiz.finished
+        assert quiz.quiz_score() == (7, 7)
+        assert "Quiz complete: 7 of 7 points." in quiz.query_one("#quiz-body Markdown").source
+    record = Progress().lesson("ui-pop3")
+    assert record.done and len(record.questions) == 7
+    assert all(q.correct for q in record.questions.values())
+
+
+@sync
+async def test_wrong_answers_get_feedback_and_a_retry(make_app, submit):
+    app = make_app(("lesson", UI_POP3))
+    async with app.run_test(size=(120, 40)) as pilot:
+        quiz = await open_quiz(pilot, submit)
+        for _ in range(len(quiz.questions)):
+            question = quiz.question
+            await answer(pilot, quiz, right=False)
+            assert not quiz.current_grade.correct
+            said = feedback(quiz)
+            assert "✗ Not right" in said
+            if question.id == "pick-one":
+                assert "DELE only marks it." in said and "Expected: At QUIT" in said
+            if question.id == "guess-reply":
+                assert "Expected: -ERR" in said  # what the real engine answered
+            await pilot.press("r")  # the same question again, a fresh widget
+            await pilot.pause()
+            assert not quiz.answered and quiz.question is question
+            await answer(pilot, quiz, right=True)
+            assert quiz.current_grade.correct
+            await pilot.press("n")
+            await pilot.pause()
+        # Only first answers earn points: the score says what was known.
+        assert quiz.quiz_score() == (0, 7)
+        await pilot.press("r")  # the whole quiz again from the summary
+        await pilot.pause()
+        assert not quiz.finished and quiz.index == 0
+
+
+@sync
+async def test_quiz_waits_for_the_lesson_and_for_an_answer(make_app, submit):
+    app = make_app(("lesson", UI_POP3))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("f7")  # steps not done: no quiz yet
+        await pilot.pause()
+        assert not isinstance(app.screen, QuizScreen)
+        await submit(pilot, *SOLUTIONS)
+        await pilot.press("f7")
+        await pilot.pause()
+        quiz = app.screen
+        assert isinstance(quiz, QuizScreen)
+        for _ in range(2):
+            await pilot.press("n")
+        await pilot.pause()
+        assert quiz.index == 0  # no skipping an unanswered question
+        quiz.index = 2  # the text question: an empty line is not an answer
+        await quiz.show_question()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not quiz.answered
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, QuizScreen)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_snapshot_quiz_feedback(snap_compare, make_app, submit, theme, size):
+    """The first question answered wrong: the option's feedback and the expected answer."""
+
+    async def run_before(pilot):
+        quiz = await open_quiz(pilot, submit)
+        await answer(pilot, quiz, right=False)
+
+    app = make_app(("lesson", UI_POP3), theme=theme)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
