@@ -67,22 +67,13 @@ class MailTutorApp(App[None]):
             protocol = start[1] if len(start) > 1 else "pop3"
             world = start[2] if len(start) > 2 else "article"
             return self.sandbox_screen(protocol, world, store=self._start_store)
-        try:
-            if kind == "lesson":
-                from tutor.ui.screens.lesson import LessonScreen
+        if kind == "lesson":
+            from tutor.ui.screens.lesson import LessonScreen
 
-                return LessonScreen(start[1], self.lang)
-            from tutor.ui.screens.home import HomeScreen
+            return LessonScreen(start[1], self.lang)
+        from tutor.ui.screens.home import HomeScreen
 
-            return HomeScreen(self.lang)
-        except ImportError as exc:
-            # A partial install without the course screens still offers the sandbox.
-            self.notify(
-                tr("fallback.missing_screen", self.lang, name=kind, error=exc),
-                severity="warning",
-                timeout=10,
-            )
-            return self.sandbox_screen("pop3", "article")
+        return HomeScreen(self.lang)
 
     def sandbox_screen(self, protocol: str, world: str = "article", store=None) -> Any:
         from tutor.ui.screens.sandbox import SandboxScreen

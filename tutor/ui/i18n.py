@@ -35,7 +35,7 @@ def has(key: str, lang: str) -> bool:
     return lang in _TABLE.get(key, {})
 
 
-def keys() -> list[str]:
+def all_keys() -> list[str]:
     return sorted(_TABLE)
 
 
@@ -74,11 +74,6 @@ register(
         "binding.history_back": {"en": "Previous", "ru": "Предыдущая"},
         "binding.history_forward": {"en": "Next", "ru": "Следующая"},
         "binding.complete": {"en": "Complete", "ru": "Дополнить"},
-        "fallback.missing_screen": {
-            "en": "The {name} screen is not available in this build ({error}); "
-            "opening the POP3 sandbox instead.",
-            "ru": "Экран «{name}» недоступен в этой сборке ({error}); открываю песочницу POP3.",
-        },
         # command palette
         "palette.sandbox_pop3": {"en": "New POP3 sandbox", "ru": "Новая песочница POP3"},
         "palette.sandbox_pop3.help": {

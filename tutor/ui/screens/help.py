@@ -153,4 +153,5 @@ class HelpScreen(Screen):
         self.query_one("#help-detail", Static).update(text)
 
     def action_close(self) -> None:
-        self.dismiss()
+        if self.is_current:  # a second queued Escape must not pop the screen beneath
+            self.dismiss()

@@ -129,6 +129,8 @@ class RecordScreen(ModalScreen[str | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#record-save")
     def action_save(self) -> None:
+        if not self.is_current:
+            return  # already dismissed: a queued Enter must not pop the screen beneath
         lang = self.lang
         raw = self.query_one("#record-path", Input).value.strip()
         if not raw:
@@ -168,4 +170,5 @@ class RecordScreen(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#record-cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.is_current:
+            self.dismiss(None)

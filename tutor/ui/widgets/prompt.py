@@ -185,8 +185,7 @@ class CommandPrompt(Input):
     def _on_paste(self, event: events.Paste) -> None:
         text = event.text.replace("\r\n", "\n").replace("\r", "\n")
         if "\n" not in text:
-            super()._on_paste(event)
-            return
+            return  # one line: Input's own paste handler (called after this one) inserts it
         event.stop()
         event.prevent_default()
         *complete_lines, rest = text.split("\n")
