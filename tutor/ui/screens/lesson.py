@@ -270,8 +270,6 @@ class LessonScreen(Screen[None]):
         if outcome.kind in ("passed", "finished"):
             self._solution_shown = False
         self._save()
-        if outcome.kind == "finished":
-            self.notify(tr("lesson.saved_done", self.lang))
         await self.redraw_pane()
 
     def _feedback_blocks(self) -> list[PaneBlock]:

@@ -55,7 +55,8 @@ class QuizScreen(Screen[None]):
         border-title-color: $text-primary;
     }
     QuizScreen Markdown { margin: 0; padding: 0; background: transparent; }
-    QuizScreen #quiz-answer { height: auto; margin: 1 0 0 0; }
+    QuizScreen #quiz-answer { height: auto; }
+    QuizScreen .quiz-feedback Markdown > *:last-child { margin-bottom: 0; }
     QuizScreen RadioSet { width: 1fr; }
     QuizScreen AnswerList { height: auto; max-height: 10; }
     QuizScreen #quiz-keys { color: $text-muted; margin: 0 0 0 1; }

@@ -100,10 +100,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Resumed at step {step}: earlier steps were replayed.",
         "ru": "Продолжаем с шага {step}: прошлые шаги выполнены заново.",
     },
-    "lesson.saved_done": {
-        "en": "Lesson complete. Progress saved.",
-        "ru": "Урок пройден. Прогресс сохранён.",
-    },
     "lesson.not_found": {
         "en": "Cannot open lesson: {error}",
         "ru": "Не удалось открыть урок: {error}",
@@ -190,16 +186,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "▶ воспроизведение · шаг {step} из {steps} · {speed}",
     },
     "demo.status.paused": {
-        "en": "⏸ paused · step {step} of {steps} · {speed}",
-        "ru": "⏸ пауза · шаг {step} из {steps} · {speed}",
+        "en": "‖ paused · step {step} of {steps} · {speed}",
+        "ru": "‖ пауза · шаг {step} из {steps} · {speed}",
     },
     "demo.status.done": {
         "en": "■ done · {steps} steps replayed",
         "ru": "■ готово · выполнено шагов: {steps}",
     },
     "demo.speed": {"en": "{seconds:.2g} s per line", "ru": "{seconds:.2g} с на строку"},
-    "key.demo.pause": {"en": "Pause/Play", "ru": "Пауза/Пуск"},
-    "key.demo.step": {"en": "Next line", "ru": "Строка"},
+    "key.demo.pause": {"en": "Pause", "ru": "Пауза"},
+    "key.demo.step": {"en": "Step", "ru": "Шаг"},
     "key.demo.faster": {"en": "Faster", "ru": "Быстрее"},
     "key.demo.slower": {"en": "Slower", "ru": "Медленнее"},
     "key.demo.back": {"en": "Back", "ru": "Назад"},
