@@ -89,8 +89,8 @@ def test_unknown_world_and_condition_of_the_other_protocol():
             9,
             36,
             "error",
-            "step 'hello': expect: state: 'marked_deleted' is a POP3 condition; "
-            "this is a smtp lesson",
+            "step 'hello': expect: state: 'marked_deleted' is a POP3 condition "
+            "and cannot apply to an SMTP session",
         ),
     ]
 

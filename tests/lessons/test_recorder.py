@@ -102,7 +102,7 @@ def test_smtp_data_lines_form_one_step(tmp_path):
     assert lint_file(path) == []
     runner = LessonRunner(load_lesson(path))
     runner.start()
-    assert [line for _, line, _ in runner.replay_solutions()] == lines
+    assert [outcome.line for _, outcome in runner.replay_solutions()] == lines
     assert runner.finished
 
 

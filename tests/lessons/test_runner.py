@@ -133,8 +133,8 @@ def test_replay_solutions_smtp_groups_data_lines(smtp_mini):
     runner = LessonRunner(smtp_mini)
     runner.start()
     played = [
-        (step.id, line, [r.status for r in replies])
-        for step, line, replies in runner.replay_solutions()
+        (step.id, outcome.line, [r.status for r in outcome.replies])
+        for step, outcome in runner.replay_solutions()
     ]
     assert played == [
         ("hello", "helo me.example.org", ["250"]),

@@ -25,10 +25,11 @@ from .model import (
 from .progress import LessonProgress, Progress, QuestionProgress
 from .quiz import AnswerError, Grade
 from .recorder import record_lesson
-from .runner import Hint, LessonRunner, OutcomeKind, ReplayError, StepOutcome
+from .runner import Connection, Hint, LessonRunner, OutcomeKind, ReplayError, StepOutcome
 
 __all__ = [
     "AnswerError",
+    "Connection",
     "Course",
     "Diagnostic",
     "Expect",

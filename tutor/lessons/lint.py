@@ -2,7 +2,8 @@
 
 A lesson's steps are replayed in order: each step's solution, typed into the state the previous
 solutions left, must pass that step (and only at its last line); a step must not already hold
-before anything is typed. Quiz `predict` commands must get a reply and each `command` question's
+before anything is typed. Where a step's protocol differs from the previous one, the replay
+connects a new session of that protocol to the same world, as the runner does. Quiz `predict` commands must get a reply and each `command` question's
 `example` must reach its goal. Translations are checked against their lesson, the course file
 against the lesson files beside it.
 """
@@ -17,7 +18,7 @@ from .engine import build_lesson_world, feed, open_session
 from .expect import check_expect
 from .loader import kind_of_document, read_course, read_lesson, read_overlay
 from .locate import lesson_ids
-from .model import Course, Lesson, Overlay, Question, QuestionType, Step
+from .model import Course, Lesson, Overlay, Protocol, Question, QuestionType, Step
 from .quiz import run_question
 from .reader import did_you_mean
 from .safeyaml import read_yaml
@@ -103,9 +104,18 @@ def check_lesson(lesson: Lesson) -> list[Diagnostic]:
         return [_error(lesson.world_pos, f"world: {exc}")]
     problems: list[Diagnostic] = []
     try:
-        session = open_session(lesson.protocol, store)
+        protocol = lesson.protocol
+        session = open_session(protocol, store)
         session.greeting()
         for step in lesson.steps:
+            if lesson.protocol_of(step) is not protocol:
+                # As the runner does: a new connection of the step's protocol, same world.
+                if not session.closed:
+                    problems.append(_still_open(step, protocol, lesson.protocol_of(step)))
+                    session.abort()
+                protocol = lesson.protocol_of(step)
+                session = open_session(protocol, store)
+                session.greeting()
             problem = _replay_step(step, session, store)
             if problem is not None:
                 problems.append(problem)
@@ -118,6 +128,15 @@ def check_lesson(lesson: Lesson) -> list[Diagnostic]:
         except Exception as exc:
             problems.append(_error(question.pos, f"question '{question.id}': {exc}"))
     return problems
+
+
+def _still_open(step: Step, old: Protocol, new: Protocol) -> Diagnostic:
+    return _warning(
+        step.pos,
+        f"step '{step.id}' switches to {new.upper()} while the {old.upper()} session is "
+        "still open; it is dropped (nothing in it is delivered or deleted). "
+        "End it with QUIT in the step before",
+    )
 
 
 def _replay_step(step: Step, session, store) -> Diagnostic | None:
@@ -169,7 +188,7 @@ def check_question(question: Question, lesson: Lesson) -> list[Diagnostic]:
         goal = question.goal
         if not goal.needs_line:
             store = build_lesson_world(question.world or lesson.world, lesson.base_dir)
-            session = open_session(lesson.protocol, store)
+            session = open_session(lesson.protocol_of_question(question), store)
             session.greeting()
             feed(session, question.setup)
             if check_expect(goal, None, (), session, store) is None:

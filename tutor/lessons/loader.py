@@ -55,8 +55,8 @@ TYPE_KEYS = {
     QuestionType.TEXT: {"accept"},
     QuestionType.NUMBER: {"answer", "tolerance"},
     QuestionType.ORDER: {"options"},
-    QuestionType.PREDICT: {"command", "setup", "world", "match"},
-    QuestionType.COMMAND: {"goal", "example", "setup", "world"},
+    QuestionType.PREDICT: {"command", "setup", "world", "match", "protocol"},
+    QuestionType.COMMAND: {"goal", "example", "setup", "world", "protocol"},
 }
 TYPE_REQUIRED = {
     QuestionType.CHOICE: ("options", "answer"),
@@ -93,10 +93,17 @@ def normalize_reply(value: str, protocol: Protocol | None) -> tuple[str | None, 
     )
 
 
+def _a_session(protocol: Protocol) -> str:
+    return "an SMTP session" if protocol is Protocol.SMTP else "a POP3 session"
+
+
 class _LessonReader(NodeReader):
     def __init__(self, shown: str, path: Path | None) -> None:
         super().__init__(shown)
         self.path = path
+        self.lesson_protocol: Protocol | None = None
+        # the protocol of what is being read now (a step's, a question's): replies, state names
+        # and state conditions are checked against it
         self.protocol: Protocol | None = None
 
     # -- lesson ------------------------------------------------------------------------------
@@ -115,8 +122,8 @@ class _LessonReader(NodeReader):
             )
         title = self.text(f["title"][1], "title") if "title" in f else None
         if "protocol" in f:
-            value = self.choice(f["protocol"][1], "protocol", [p.value for p in Protocol])
-            self.protocol = Protocol(value) if value else None
+            self.lesson_protocol = self.protocol_value(f["protocol"][1], "protocol")
+            self.protocol = self.lesson_protocol
         level = self.choice(f["level"][1], "level", LEVELS) if "level" in f else None
         minutes = self.integer(f["minutes"][1], "minutes", 1) if "minutes" in f else None
         world: Any = "article"
@@ -125,14 +132,15 @@ class _LessonReader(NodeReader):
             world_pos = self.pos(f["world"][1])
             world = self.world(f["world"][1], "world")
         steps = self.steps(f["steps"][1]) if "steps" in f else ()
+        self.protocol = self.lesson_protocol
         quiz = self.quiz(f["quiz"][1]) if "quiz" in f else ()
         texts = {k: self.text(f[k][1], k) for k in ("summary", "intro", "finish") if k in f}
-        if has_errors(self.problems) or not (lesson_id and title and self.protocol):
+        if has_errors(self.problems) or not (lesson_id and title and self.lesson_protocol):
             return None
         return Lesson(
             id=lesson_id,
             title=title,
-            protocol=self.protocol,
+            protocol=self.lesson_protocol,
             steps=steps or (),
             summary=texts.get("summary"),
             level=level,
@@ -145,6 +153,10 @@ class _LessonReader(NodeReader):
             pos=self.pos(root),
             world_pos=world_pos,
         )
+
+    def protocol_value(self, node: Node, what: str) -> Protocol | None:
+        value = self.choice(node, what, [p.value for p in Protocol])
+        return Protocol(value) if value else None
 
     def format_version(self, f: dict[str, tuple[Node, Node]]) -> None:
         if "format" not in f:
@@ -226,6 +238,18 @@ class _LessonReader(NodeReader):
                 self.error(f["id"][1], f"duplicate step id '{step_id}'")
             seen.add(step_id)
             where = f"step '{step_id}'"
+        protocol = None
+        if "protocol" in f:
+            # Read first: the step's expect and mistakes are checked against its protocol, and
+            # the steps after it inherit it.
+            protocol = self.protocol_value(f["protocol"][1], f"{where}: protocol")
+            if number == 1 and protocol not in (None, self.lesson_protocol):
+                self.error(
+                    f["protocol"][1],
+                    f"{where}: the first step talks the lesson's protocol "
+                    f"({self.lesson_protocol}); set the lesson's 'protocol: {protocol}' instead",
+                )
+            self.protocol = protocol or self.protocol
         say = self.text(f["say"][1], f"{where}: say") if "say" in f else None
         expect = self.expect(f["expect"][1], f"{where}: expect") if "expect" in f else None
         solution = None
@@ -255,6 +279,7 @@ class _LessonReader(NodeReader):
             mistakes=tuple(mistakes),
             after=after,
             note=note,
+            protocol=protocol,
             pos=self.pos(node),
             solution_pos=self.pos(f["solution"][1]),
         )
@@ -327,7 +352,7 @@ class _LessonReader(NodeReader):
                     self.error(
                         key_node,
                         f"{where}: '{key}' is a {protocol.value.upper()} "
-                        f"condition; this is a {self.protocol} lesson",
+                        f"condition and cannot apply to {_a_session(self.protocol)}",
                     )
         values: dict[str, Any] = {}
         if "session" in f:
@@ -435,6 +460,10 @@ class _LessonReader(NodeReader):
                 values["setup"] = self.lines(f["setup"][1], f"{where}: setup")
             if "world" in f:
                 values["world"] = self.world(f["world"][1], f"{where}: world")
+            self.protocol = self.lesson_protocol
+            if "protocol" in f:
+                values["protocol"] = self.protocol_value(f["protocol"][1], f"{where}: protocol")
+                self.protocol = values["protocol"] or self.protocol
         if qtype is QuestionType.PREDICT:
             if "command" in f:
                 values["command"] = self.line(f["command"][1], f"{where}: command")

@@ -89,6 +89,7 @@ class Step:
     mistakes: tuple[Mistake, ...] = ()
     after: str | None = None
     note: str | None = None
+    protocol: Protocol | None = None  # as written; None: the previous step's (Lesson.protocol_of)
     pos: Pos = field(default=NOWHERE, compare=False)
     solution_pos: Pos = field(default=NOWHERE, compare=False)
 
@@ -114,6 +115,7 @@ class Question:
     match: str = "status"  # predict: "status" or "line"
     goal: Expect | None = None  # command
     example: str | None = None  # command: a known-good answer
+    protocol: Protocol | None = None  # predict, command: default the lesson's
     pos: Pos = field(default=NOWHERE, compare=False)
 
     def feedback_for(self, option: str | None) -> str | None:
@@ -142,6 +144,24 @@ class Lesson:
 
     def step(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.id == step_id), None)
+
+    def protocol_of(self, step: Step | int) -> Protocol:
+        """The protocol a step talks: its own `protocol`, else the previous step's, else the
+        lesson's. A step given by index may be one past the last (then: the last step's)."""
+        index = step if isinstance(step, int) else self.steps.index(step)
+        for earlier in reversed(self.steps[: index + 1]):
+            if earlier.protocol is not None:
+                return earlier.protocol
+        return self.protocol
+
+    def protocol_of_question(self, question: Question) -> Protocol:
+        return question.protocol or self.protocol
+
+    @property
+    def protocols(self) -> tuple[Protocol, ...]:
+        """Every protocol the lesson's steps talk, in the order they first appear."""
+        seen = dict.fromkeys(self.protocol_of(i) for i in range(len(self.steps)))
+        return tuple(seen) or (self.protocol,)
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.quiz if q.id == question_id), None)

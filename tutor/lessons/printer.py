@@ -10,7 +10,7 @@ from typing import TextIO
 
 from tutor.protocol.replies import Reply, ReplyKind
 
-from .runner import LessonRunner
+from .runner import Connection, LessonRunner, OutcomeKind
 
 RESET = "\x1b[0m"
 BOLD = "\x1b[1m"
@@ -25,8 +25,18 @@ COLOURS = {
 
 #: the few words the printer adds itself, by language
 WORDS = {
-    "en": {"step": "Step", "note": "Note: "},
-    "ru": {"step": "Шаг", "note": "Примечание: "},
+    "en": {
+        "step": "Step",
+        "note": "Note: ",
+        "connected": "--- connected to {protocol} ---",
+        "dropped": "--- the {protocol} session was still open: dropped, nothing in it counts ---",
+    },
+    "ru": {
+        "step": "Шаг",
+        "note": "Примечание: ",
+        "connected": "--- соединение по {protocol} ---",
+        "dropped": "--- сеанс {protocol} был ещё открыт: он прерван, ничего из него не считается ---",
+    },
 }
 
 
@@ -71,28 +81,42 @@ class DialoguePrinter:
         self.write(self._paint(f"{runner.text(lesson, 'title')} ({lesson.id})", BOLD))
         self.text(runner.text(lesson, "intro"), "")
         self.write()
-        for reply in runner.start():
-            self.reply(reply)
+        two_protocols = len(lesson.protocols) > 1
+        runner.start()
+        for _, connection in runner.connections:
+            self.connection(runner, connection, marker=two_protocols)
         current = None
-        for step, line, replies in runner.replay_solutions():
+        for step, outcome in runner.replay_solutions():
             if step is not current:
-                if current is not None:
-                    self._after(runner, current)
                 current = step
                 number = lesson.steps.index(step) + 1
                 self.write()
                 heading = f"{self._word(runner, 'step')} {number}/{runner.step_count}: {step.id}"
                 self.write(self._paint(heading, BOLD))
                 self.text(runner.text(step, "say"))
-            self.client(line)
-            for reply in replies:
+            self.client(outcome.line)
+            for reply in outcome.replies:
                 self.reply(reply)
-        if current is not None:
-            self._after(runner, current)
+            if outcome.kind in (OutcomeKind.PASSED, OutcomeKind.FINISHED):
+                self._after(runner, step)
+            for connection in outcome.connected:
+                self.write()
+                self.connection(runner, connection, marker=True)
         finish = runner.text(lesson, "finish")
         if runner.finished and finish:
             self.write()
             self.text(finish, "")
+
+    def connection(self, runner: LessonRunner, connection: Connection, *, marker: bool) -> None:
+        """A new session's greeting, after a marker line when the lesson switches protocols."""
+        if connection.dropped is not None:
+            dropped = self._word(runner, "dropped").format(protocol=connection.dropped.upper())
+            self.write(self._paint(dropped, DIM))
+        if marker:
+            said = self._word(runner, "connected").format(protocol=connection.protocol.upper())
+            self.write(self._paint(said, BOLD))
+        for reply in connection.greeting:
+            self.reply(reply)
 
     def _after(self, runner: LessonRunner, step) -> None:
         after = runner.text(step, "after")

@@ -89,9 +89,10 @@ def _status_token(text: str) -> str:
 
 
 def run_question(question: Question, lesson: Lesson, line: str):
-    """Run setup then `line` on a fresh world; (session, store, replies to line)."""
+    """Run setup then `line` on a fresh world, talking the question's protocol (default: the
+    lesson's); (session, store, replies to line)."""
     store = build_lesson_world(question.world or lesson.world, lesson.base_dir)
-    session = open_session(lesson.protocol, store)
+    session = open_session(lesson.protocol_of_question(question), store)
     session.greeting()
     feed(session, question.setup)
     replies = session.handle(line) if not session.closed else []

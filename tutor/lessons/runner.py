@@ -5,6 +5,11 @@ level and the score. Each typed line goes to the engine; the replies and the ses
 checked against the step's `expect`; the outcome says what happened. The TUI draws outcomes,
 `mailtutor replay` prints them, and the tests assert on them: all three see the same values.
 
+A lesson may talk two protocols (a step's `protocol`): when the runner reaches a step whose
+protocol differs from the live session's, it connects a new session of that protocol to the same
+world (the mail store), as a mail program would; the letter sent over SMTP is then there for POP3.
+The outcome of the line that got there carries the new `Connection` with its greeting.
+
 Scoring: each step passed without revealing its solution earns 1 point (hints are free: they are
 there to be used); each quiz question earns its points when the *first* answer is right. Retries
 are graded and get feedback but earn nothing, so the score says what the learner knew.
@@ -25,7 +30,7 @@ from tutor.protocol.session import Session
 
 from .engine import build_lesson_world, open_session
 from .expect import check_expect, regex, reply_matches
-from .model import Lesson, Mistake, Overlay, Question, QuestionType, Step
+from .model import Lesson, Mistake, Overlay, Protocol, Question, QuestionType, Step
 from .quiz import Answer, Grade, grade_question
 
 #: (line typed, replies); the greeting appears with line None
@@ -41,12 +46,27 @@ class OutcomeKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class Connection:
+    """A new session the runner opened on the lesson's world (the first one, or a switch)."""
+
+    protocol: Protocol
+    greeting: tuple[Reply, ...]
+    # the protocol of the previous session if it was still open: it was aborted, so nothing in
+    # it was delivered or deleted (the learner should be told); None if it had ended or there
+    # was none
+    dropped: Protocol | None = None
+
+
+@dataclass(frozen=True)
 class StepOutcome:
     line: str
     replies: tuple[Reply, ...]
     kind: OutcomeKind
     message: str | None  # the step's `after` text or the mistake's text, localized
     step_index: int  # the step the line was judged against
+    # sessions connected after this line passed a step: the next step talks another protocol.
+    # Show each one's greeting; runner.session and runner.protocol are the new session's now.
+    connected: tuple[Connection, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,19 +123,51 @@ class LessonRunner:
         self._index = 0
         self._store: MailStore | None = None
         self._session: Session | None = None
+        self._protocol = lesson.protocol
         self._transcript: list[Exchange] = []
+        self._connections: list[tuple[int, Connection]] = []
 
     # -- the session ---------------------------------------------------------------------------
 
     def start(self) -> list[Reply]:
-        """Open a fresh session on a fresh world; returns the greeting."""
+        """Open a fresh session (of the first step's protocol) on a fresh world; returns the
+        greeting."""
         self._open()
         return list(self._transcript[0][1])
 
     def _open(self) -> None:
         self._store = build_lesson_world(self.lesson.world, self.lesson.base_dir)
-        self._session = open_session(self.lesson.protocol, self._store)
-        self._transcript = [(None, (self._session.greeting(),))]
+        self._session = None
+        self._transcript = []
+        self._connections = []
+        self._connect(self.lesson.protocol_of(0) if self.lesson.steps else self.lesson.protocol)
+
+    def _connect(self, protocol: Protocol) -> Connection:
+        """A new session of `protocol` on the same store; a still-open one is aborted first."""
+        assert self._store is not None
+        dropped = None
+        if self._session is not None and not self._session.closed:
+            self._session.abort()  # like a dropped connection: delivers and deletes nothing
+            dropped = self._protocol
+        self._protocol = protocol
+        self._session = open_session(protocol, self._store)
+        connection = Connection(protocol, (self._session.greeting(),), dropped)
+        self._connections.append((len(self._transcript), connection))
+        self._transcript.append((None, connection.greeting))
+        return connection
+
+    def _reach_current_step(self) -> tuple[Connection, ...]:
+        """Connect anew if the current step talks another protocol than the live session."""
+        if self.finished:
+            return ()
+        protocol = self.lesson.protocol_of(self._index)
+        return () if protocol is self._protocol else (self._connect(protocol),)
+
+    @property
+    def protocol(self) -> Protocol:
+        """The protocol of the live session (changes when a step talks another one)."""
+        self.session  # noqa: B018 - opens the session on first use
+        return self._protocol
 
     @property
     def session(self) -> Session:
@@ -132,8 +184,17 @@ class LessonRunner:
 
     @property
     def transcript(self) -> tuple[Exchange, ...]:
-        """Everything said in the current session, greeting first (for redrawing after a reset)."""
+        """Everything said since the world was built, greeting first (for redrawing after a
+        reset). Each new connection's greeting is an exchange with line None; `connections`
+        says where they are."""
         return tuple(self._transcript)
+
+    @property
+    def connections(self) -> tuple[tuple[int, Connection], ...]:
+        """(index of its greeting in `transcript`, connection) for every session opened since
+        the world was built; the first is at index 0."""
+        self.session  # noqa: B018 - opens the session on first use
+        return tuple(self._connections)
 
     # -- steps ---------------------------------------------------------------------------------
 
@@ -170,17 +231,19 @@ class LessonRunner:
             stats.passed = True
             self._index += 1
             said = [self.text(step, "after")]
+            connected = self._reach_current_step()
             # A following step that asks only for a state the learner has already brought about
             # passes too ("however the learner got there"); otherwise they would be stuck.
             while (nxt := self.current_step) is not None and not nxt.expect.needs_line:
-                if check_expect(nxt.expect, None, (), session, self.store) is not None:
+                if check_expect(nxt.expect, None, (), self.session, self.store) is not None:
                     break
                 self._steps[nxt.id].passed = True
                 self._index += 1
                 said.append(self.text(nxt, "after"))
+                connected += self._reach_current_step()
             message = "\n\n".join(text for text in said if text) or None
             kind = OutcomeKind.FINISHED if self.finished else OutcomeKind.PASSED
-            return StepOutcome(line, replies, kind, message, index)
+            return StepOutcome(line, replies, kind, message, index, connected)
         mistake = self._mistake(step, line, replies)
         if mistake is not None:
             return StepOutcome(line, replies, OutcomeKind.MISTAKE, self.text(mistake, "say"), index)
@@ -246,13 +309,17 @@ class LessonRunner:
     def go_to_step(self, index: int) -> tuple[Exchange, ...]:
         """Resume at step `index` (0-based): replays the solutions of the steps before it.
 
-        Those steps count as passed: resuming from saved progress keeps their points."""
+        Those steps count as passed: resuming from saved progress keeps their points. Where a
+        step talks another protocol, a new session is connected as when typing."""
         index = max(0, min(index, self.step_count))
         self._open()
-        for step in self.lesson.steps[:index]:
+        for number, step in enumerate(self.lesson.steps[:index]):
+            self._index = number
+            self._reach_current_step()
             self._play(step)
             self._steps[step.id].passed = True
         self._index = index
+        self._reach_current_step()
         return self.transcript
 
     def _play(self, step: Step) -> None:
@@ -269,10 +336,11 @@ class LessonRunner:
         if reason:
             raise ReplayError(step, reason)
 
-    def replay_solutions(self) -> Iterator[tuple[Step, str, tuple[Reply, ...]]]:
+    def replay_solutions(self) -> Iterator[tuple[Step, StepOutcome]]:
         """Play the remaining steps' solutions through `submit`, one line at a time.
 
-        Yields (step, line, replies); raises ReplayError if a solution does not pass its step."""
+        Yields (step, outcome of the line); an outcome's `connected` holds the sessions opened
+        after it. Raises ReplayError if a solution does not pass its step."""
         self.session  # noqa: B018 - make sure there is a session
         while not self.finished:
             step = self.lesson.steps[self._index]
@@ -281,7 +349,7 @@ class LessonRunner:
                 if self.session.closed:
                     break
                 outcome = self.submit(line)
-                yield step, line, outcome.replies
+                yield step, outcome
                 if outcome.kind in (OutcomeKind.PASSED, OutcomeKind.FINISHED):
                     break
             if self._index < len(self.lesson.steps) and self.lesson.steps[self._index] is step:
@@ -400,6 +468,7 @@ class LessonRunner:
 
 
 __all__ = [
+    "Connection",
     "Exchange",
     "Hint",
     "LessonRunner",

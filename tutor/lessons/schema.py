@@ -30,6 +30,7 @@ _WORLD: dict[str, Any] = {
     "description": "a named world (article, empty, strict, busy) or an inline description",
     "anyOf": [{"type": "string"}, {"type": "object"}],
 }
+_PROTOCOL: dict[str, Any] = {"enum": ["pop3", "smtp"]}
 _FEEDBACK: dict[str, Any] = {
     "anyOf": [_TEXT, {"type": "object", "additionalProperties": _TEXT}],
 }
@@ -41,7 +42,7 @@ OBJECTS: dict[str, dict[str, Any]] = {
         "id": _ID,
         "title": {"type": "string"},
         "summary": {"type": "string"},
-        "protocol": {"enum": ["pop3", "smtp"]},
+        "protocol": {**_PROTOCOL, "description": "the protocol the lesson starts with"},
         "level": {"enum": list(LEVELS)},
         "minutes": {"type": "integer", "minimum": 1},
         "world": _WORLD,
@@ -59,6 +60,11 @@ OBJECTS: dict[str, dict[str, Any]] = {
         "solution": {"type": "array", "minItems": 1, "items": _LINE},
         "after": _TEXT,
         "note": _TEXT,
+        "protocol": {
+            **_PROTOCOL,
+            "description": "default: the previous step's; a change connects a new session "
+            "of that protocol to the same world",
+        },
     },
     "expect": {
         "command": _REGEX,
@@ -105,6 +111,7 @@ OBJECTS: dict[str, dict[str, Any]] = {
         "match": {"enum": ["status", "line"]},
         "goal": {"$ref": "#/$defs/expect"},
         "example": {"type": "string"},
+        "protocol": {**_PROTOCOL, "description": "predict, command: default the lesson's"},
     },
     "overlay": {
         "format": {"const": 1},
