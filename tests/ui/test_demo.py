@@ -58,12 +58,13 @@ async def test_demo_steps_pauses_and_changes_speed(make_app):
             await pilot.press("plus")
         assert demo.seconds == SPEEDS[-1]
         await pilot.press("space")  # play again, fastest: it finishes by itself
-        for _ in range(50):
-            if demo.done:
+        status = demo.query_one("#demo-status")
+        for _ in range(50):  # at most 5 s; the 4 lines take about 0.4 s
+            if demo.done and "done" in str(status.render()):
                 break
             await pilot.pause(0.1)
         assert demo.done and demo.runner.finished
-        assert "done" in str(demo.query_one("#demo-status").render())
+        assert "■ done" in str(status.render())
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)

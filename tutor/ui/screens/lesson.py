@@ -85,6 +85,8 @@ class LessonScreen(Screen[None]):
         Binding("f7", "quiz", "Quiz", id="lesson.quiz"),
         Binding("f8", "demo", "Demo", id="lesson.demo", show=False),
         Binding("escape", "back", "Course", id="lesson.back"),
+        # The prompt offers Enter or Ctrl+N for a new connection after the server hung up.
+        Binding("ctrl+n", "reset_step", "New connection", id="lesson.new_session", show=False),
     ]
 
     def __init__(self, id_or_path: str, lang: str = "en") -> None:
@@ -214,10 +216,6 @@ class LessonScreen(Screen[None]):
             return PaneView(tr("lesson.finished", lang), body, tuple(blocks), before)
         step = runner.current_step
         body = runner.text(step, "say")
-        if not self._typed and runner.step_index == 0:
-            intro = runner.text(runner.lesson, "intro")
-            if intro:
-                body = f"{intro}\n\n---\n\n{body}"
         hints = runner.text(step, "hints")
         for number, hint in enumerate(hints[: runner.hints_shown], 1):
             title = tr("lesson.block.hint", lang, number=number, total=len(hints))
@@ -227,6 +225,11 @@ class LessonScreen(Screen[None]):
             blocks.append(
                 PaneBlock("solution", tr("lesson.block.solution", lang), f"```\n{lines}\n```")
             )
+        if not self._typed and runner.step_index == 0:
+            # The intro goes under the first task, so the task is in sight even on 80x24.
+            intro = runner.text(runner.lesson, "intro")
+            if intro:
+                blocks.append(PaneBlock("intro", tr("lesson.intro", lang), intro))
         heading = tr("lesson.step", lang, step=runner.step_index + 1, steps=runner.step_count)
         return PaneView(heading, body, tuple(blocks), before)
 
@@ -256,6 +259,17 @@ class LessonScreen(Screen[None]):
     async def submit_line(self, line: str, *, message_mode: bool = False) -> None:
         runner = self.runner
         transcript = self.query_one(Transcript)
+        if runner.finished and runner.session.closed:
+            # Nothing to talk to and nothing left to do: say what comes next instead.
+            quiz = bool(runner.lesson.quiz)
+            self.notify(
+                tr(
+                    "lesson.next.quiz" if quiz else "lesson.next.no_quiz",
+                    self.lang,
+                    count=len(runner.lesson.quiz),
+                ).replace("**", "")
+            )
+            return
         if runner.session.closed and not runner.finished:
             # Enter on a closed connection: like the sandbox, a fresh one (for this step).
             await self._restart_step()

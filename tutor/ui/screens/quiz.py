@@ -111,7 +111,7 @@ class QuizScreen(Screen[None]):
             grade = self.current_grade
             return self.finished or (self.answered and grade is not None and not grade.correct)
         if action == "check":
-            return not self.answered and not self.finished
+            return not self.finished  # Enter checks, or after an answer goes on
         return True
 
     @property
@@ -154,32 +154,32 @@ class QuizScreen(Screen[None]):
                 Label(self._keys_help(self.question), id="quiz-keys"),
             ]
         )
-        answer.focus()
+        answer.focus(scroll_visible=False)  # keep the question's text in sight
         body.scroll_home(animate=False)
         self._update_score()
         self.refresh_bindings()
 
     def _question_parts(self, question: Question) -> list[Widget]:
+        """The question's text, and for predict/command questions what runs before the answer,
+        as short lines of inline code (code blocks would take half of an 80x24 screen)."""
         lang = self.lang
-        parts: list[Widget] = [Markdown(self.runner.text(question, "ask"))]
+        parts: list[Widget] = [Markdown(self.runner.text(question, "ask"), id="quiz-ask")]
         if question.type in (QuestionType.PREDICT, QuestionType.COMMAND):
             lines = []
+            world = question.world if question.world is not None else self.runner.lesson.world
+            if isinstance(world, str):
+                lines.append(tr("quiz.world", lang, world=f"`{world}`"))
             if question.setup:
                 key = (
                     "quiz.predict.setup"
                     if question.type is QuestionType.PREDICT
-                    else ("quiz.command.setup")
+                    else "quiz.command.setup"
                 )
-                lines.append(tr(key, lang))
-                lines.append("```\n" + "\n".join(question.setup) + "\n```")
+                typed = " · ".join(f"`{line}`" for line in question.setup)
+                lines.append(f"{tr(key, lang)} {typed}")
             if question.type is QuestionType.PREDICT and question.command:
-                lines.append(tr("quiz.predict.command", lang))
-                lines.append(f"```\n{question.command}\n```")
-            world = question.world if question.world is not None else self.runner.lesson.world
-            if isinstance(world, str):
-                lines.append(tr("quiz.world", lang, world=f"`{world}`"))
-            if lines:
-                parts.append(Markdown("\n\n".join(lines)))
+                lines.append(f"{tr('quiz.predict.command', lang)} `{question.command}`")
+            parts.append(Markdown("  \n".join(lines), id="quiz-setup"))
         return parts
 
     def _options(self, question: Question) -> list[str]:
@@ -242,7 +242,10 @@ class QuizScreen(Screen[None]):
             self.run_worker(self.action_check(), exclusive=True)
 
     async def action_check(self) -> None:
-        if self.answered or self.finished:
+        if self.finished:
+            return
+        if self.answered:
+            await self.action_next()  # Enter after an answer: the next question
             return
         answer = self.current_answer()
         if answer is None:

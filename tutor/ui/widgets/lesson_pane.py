@@ -19,7 +19,7 @@ from textual.widgets import Label, Markdown
 class PaneBlock:
     """One titled block under the task: a hint, a mistake message, a note..."""
 
-    kind: str  # "after" | "mistake" | "hint" | "note" | "solution" | "next": picks the colour
+    kind: str  # after | mistake | hint | note | solution | intro | next: picks the colour
     title: str
     text: str  # Markdown
 
@@ -77,6 +77,8 @@ class LessonPane(VerticalScroll):
     LessonPane .pane-block.-solution > .pane-block-title { color: $text-warning; }
     LessonPane .pane-block.-note { border-left: thick $secondary; }
     LessonPane .pane-block.-note > .pane-block-title { color: $text-secondary; }
+    LessonPane .pane-block.-intro { border-left: thick $primary; }
+    LessonPane .pane-block.-intro > .pane-block-title { color: $text-primary; }
     LessonPane .pane-block.-next { border-left: thick $accent; }
     LessonPane .pane-block.-next > .pane-block-title { color: $text-accent; }
     """
