@@ -3,9 +3,9 @@
 A lesson's steps are replayed in order: each step's solution, typed into the state the previous
 solutions left, must pass that step (and only at its last line); a step must not already hold
 before anything is typed. Where a step's protocol differs from the previous one, the replay
-connects a new session of that protocol to the same world, as the runner does. Quiz `predict` commands must get a reply and each `command` question's
-`example` must reach its goal. Translations are checked against their lesson, the course file
-against the lesson files beside it.
+connects a new session of that protocol to the same world, as the runner does. Quiz `predict`
+commands must get a reply and each `command` question's `example` must reach its goal.
+Translations are checked against their lesson, the course file against the lesson files beside it.
 """
 
 from __future__ import annotations

@@ -93,8 +93,9 @@ def normalize_reply(value: str, protocol: Protocol | None) -> tuple[str | None, 
     )
 
 
-def _a_session(protocol: Protocol) -> str:
-    return "an SMTP session" if protocol is Protocol.SMTP else "a POP3 session"
+def _a(protocol: Protocol) -> str:
+    """'a POP3', 'an SMTP': how the protocol's name reads after an article."""
+    return "an SMTP" if protocol is Protocol.SMTP else "a POP3"
 
 
 class _LessonReader(NodeReader):
@@ -351,8 +352,8 @@ class _LessonReader(NodeReader):
                 if key in keys and self.protocol not in (None, protocol):
                     self.error(
                         key_node,
-                        f"{where}: '{key}' is a {protocol.value.upper()} "
-                        f"condition and cannot apply to {_a_session(self.protocol)}",
+                        f"{where}: '{key}' is {_a(protocol)} condition "
+                        f"and cannot apply to {_a(self.protocol)} session",
                     )
         values: dict[str, Any] = {}
         if "session" in f:

@@ -29,13 +29,15 @@ WORDS = {
         "step": "Step",
         "note": "Note: ",
         "connected": "--- connected to {protocol} ---",
-        "dropped": "--- the {protocol} session was still open: dropped, nothing in it counts ---",
+        "dropped": "--- the {protocol} session was still open: dropped, "
+        "nothing sent or deleted ---",
     },
     "ru": {
         "step": "Шаг",
         "note": "Примечание: ",
         "connected": "--- соединение по {protocol} ---",
-        "dropped": "--- сеанс {protocol} был ещё открыт: он прерван, ничего из него не считается ---",
+        "dropped": "--- сеанс {protocol} был ещё открыт: он прерван, "
+        "ничего не отправлено и не удалено ---",
     },
 }
 
