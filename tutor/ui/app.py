@@ -16,10 +16,16 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from tutor.mail.store import MailStore
-from tutor.ui.commands import MailTutorCommands
 from tutor.ui.i18n import localize_bindings, resolve_language, tr
 
 StartSpec = str | tuple[str, ...]
+
+
+def _palette_commands() -> type:
+    """The palette provider, imported when the palette first opens (keeps start-up lean)."""
+    from tutor.ui.commands import MailTutorCommands
+
+    return MailTutorCommands
 
 
 class MailTutorApp(App[None]):
@@ -27,7 +33,7 @@ class MailTutorApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "mailtutor"
-    COMMANDS = App.COMMANDS | {MailTutorCommands}
+    COMMANDS = App.COMMANDS | {_palette_commands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.toggle_theme"),

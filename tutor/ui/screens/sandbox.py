@@ -123,6 +123,8 @@ class SandboxScreen(Screen):
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Pick the layout before the first frame: switching it later restyles every widget.
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         yield ServerStatePanel(
             self.protocol, lang=self.lang, world=world_label(self.world), id="state-panel"
         )
