@@ -133,8 +133,7 @@ async def test_smtp_message_mode_until_lone_dot(make_app, submit):
         delivered = screen.panel.query_one("#delivered", DataTable)
         assert delivered.row_count == 1
         assert "poluchatel@server.ru" in str(delivered.get_row_at(0)[1])
-        users = screen.panel.query_one("#users", DataTable)
-        counts = {str(users.get_row_at(i)[0]): str(users.get_row_at(i)[2]) for i in range(2)}
+        counts = {row[0]: row[2] for row in screen.panel.user_rows(screen.store)}
         assert counts == {"ne_skagu": "3", "poluchatel": "1"}
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -55,17 +56,17 @@ class ServerStatePanel(VerticalScroll):
     }
     ServerStatePanel > .state-panel--badge {
         background: $secondary;
-        color: $background;
+        color: auto 90%;
         text-style: bold;
     }
     ServerStatePanel > .state-panel--closed-badge {
         background: $error;
-        color: $background;
+        color: auto 90%;
         text-style: bold;
     }
     ServerStatePanel > .state-panel--data-badge {
         background: $warning;
-        color: $background;
+        color: auto 90%;
         text-style: bold;
     }
     ServerStatePanel > .state-panel--deleted {
@@ -74,6 +75,10 @@ class ServerStatePanel(VerticalScroll):
     }
     ServerStatePanel > .state-panel--marker {
         color: $text-error;
+        text-style: bold;
+    }
+    ServerStatePanel > .state-panel--header {
+        color: $text-muted;
         text-style: bold;
     }
     ServerStatePanel > .state-panel--muted {
@@ -111,6 +116,7 @@ class ServerStatePanel(VerticalScroll):
         "state-panel--deleted",
         "state-panel--marker",
         "state-panel--muted",
+        "state-panel--header",
         "state-panel--value",
     }
 
@@ -145,7 +151,8 @@ class ServerStatePanel(VerticalScroll):
             yield Static(classes="state-panel-heading", id="delivered-heading")
             yield DataTable(id="delivered", cursor_type="none", zebra_stripes=False)
         yield Static(classes="state-panel-heading", id="users-heading")
-        yield DataTable(id="users", cursor_type="none", zebra_stripes=False)
+        # A plain rich table: read-only, small, and much cheaper to mount than a DataTable.
+        yield Static(id="users")
 
     def on_mount(self) -> None:
         self._setup_columns()
@@ -165,10 +172,6 @@ class ServerStatePanel(VerticalScroll):
             table.clear(columns=True)
             for key in ("queue", "recipients", "size", "subject"):
                 table.add_column(tr(f"panel.col.{key}", lang), key=key)
-        users = self.query_one("#users", DataTable)
-        users.clear(columns=True)
-        for key in ("name", "password", "letters", "lock"):
-            users.add_column(tr(f"panel.col.{key}", lang), key=key)
 
     def _pop3_columns(self) -> tuple[str, ...]:
         if self._show_uid:
@@ -385,12 +388,23 @@ class ServerStatePanel(VerticalScroll):
         self.query_one("#users-heading", Static).update(
             tr("panel.world", lang, world=self.world or "?")
         )
-        table = self.query_one("#users", DataTable)
-        table.clear()
-        for user in store.users:
-            table.add_row(
+        rows = self.user_rows(store)
+        table = Table(box=None, padding=(0, 1), show_edge=False, expand=False)
+        header = self._style("header")
+        for key in ("name", "password", "letters", "lock"):
+            table.add_column(tr(f"panel.col.{key}", lang), header_style=header, no_wrap=True)
+        for row in rows:
+            table.add_row(*row)
+        self.query_one("#users", Static).update(table)
+
+    def user_rows(self, store: MailStore) -> list[tuple[str, str, str, str]]:
+        """(name, password, letters, lock) for every local user, as the panel shows them."""
+        return [
+            (
                 user.name,
                 user.password,
                 str(len(user.messages)),
-                tr("panel.locked", lang) if store.is_locked(user.name) else "",
+                tr("panel.locked", self.lang) if store.is_locked(user.name) else "",
             )
+            for user in store.users
+        ]
