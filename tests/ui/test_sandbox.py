@@ -254,6 +254,11 @@ async def test_a_46kb_retr_is_shown_in_full(make_app, submit):
         assert lines[0] == ("ok", reply.status_lines()[0])
         assert lines[-1] == ("ok", ".")
         assert screen.transcript.is_vertical_scroll_end
+        await pilot.press("pageup")  # scrolls the dialogue while the prompt keeps focus
+        assert not screen.transcript.is_vertical_scroll_end
+        assert app.focused is screen.prompt
+        await submit(pilot, "noop")  # a new reply brings the end back into view
+        assert screen.transcript.is_vertical_scroll_end
 
 
 @pytest.mark.parametrize("world", ["nosuch", "missing.yaml"])

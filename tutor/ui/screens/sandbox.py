@@ -75,6 +75,9 @@ class SandboxScreen(Screen):
         Binding("ctrl+n", "new_session", "New session", id="sandbox.new_session"),
         Binding("f2", "toggle_panel", "State panel", id="sandbox.toggle_panel"),
         Binding("escape", "back", "Back", id="sandbox.back"),
+        # The prompt keeps focus; these scroll the dialogue without leaving it.
+        Binding("pageup", "scroll_transcript(-1)", show=False, id="sandbox.page_up"),
+        Binding("pagedown", "scroll_transcript(1)", show=False, id="sandbox.page_down"),
     ]
     BINDING_TEXT = {
         "sandbox.help": "binding.help",
@@ -252,6 +255,12 @@ class SandboxScreen(Screen):
             ),
             saved,
         )
+
+    def action_scroll_transcript(self, direction: int) -> None:
+        if direction < 0:
+            self.transcript.scroll_page_up(animate=False)
+        else:
+            self.transcript.scroll_page_down(animate=False)
 
     def action_toggle_panel(self) -> None:
         panel = self.panel

@@ -120,8 +120,10 @@ class Transcript(ScrollView, can_focus=True):
         return [MARKERS[role] + text for role, text in self._lines]
 
     def add_client(self, line: str, *, message_text: bool = False) -> None:
-        """A line the learner sent (a command, or a line of message text after DATA)."""
-        self._append([("data" if message_text else "client", printable(line))])
+        """A line the learner sent (a command, or a line of message text after DATA).
+
+        Sending brings the end of the dialogue back into view, as typing in a terminal does."""
+        self._append([("data" if message_text else "client", printable(line))], follow=True)
 
     def add_replies(self, replies: Iterable[Reply]) -> None:
         """Server replies, every line the wire carries (multi-line bodies included)."""
@@ -149,10 +151,11 @@ class Transcript(ScrollView, can_focus=True):
     def _text_width(self) -> int:
         return max(1, self.scrollable_content_region.width - MARKER_WIDTH)
 
-    def _append(self, new: list[tuple[str, str]]) -> None:
+    def _append(self, new: list[tuple[str, str]], follow: bool = False) -> None:
         if not new:
             return
-        follow = self.is_vertical_scroll_end or self.max_scroll_y == 0
+        # Otherwise stay where a reader scrolled to, unless they were at the end already.
+        follow = follow or self.is_vertical_scroll_end or self.max_scroll_y == 0
         start = len(self._lines)
         self._lines.extend(new)
         if self._wrap_width:
