@@ -37,8 +37,12 @@ class MailTutorApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.toggle_theme"),
+        # Declared here (not left to Textual) so that its footer label is translated too.
+        Binding(
+            "ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"
+        ),
     ]
-    BINDING_TEXT = {"app.quit": "binding.quit"}
+    BINDING_TEXT = {"app.quit": "binding.quit", "app.palette": "binding.palette"}
 
     lang: reactive[str] = reactive("en", init=False)
 
