@@ -78,7 +78,7 @@ async def test_course_by_sections_with_progress():
 
 
 @sync
-async def test_enter_opens_a_lesson_and_progress_shows_on_return(submit):
+async def test_lessons_and_sandboxes_open_and_progress_shows_on_return(submit):
     app = make_course_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -95,6 +95,16 @@ async def test_enter_opens_a_lesson_and_progress_shows_on_return(submit):
         await pilot.pause()
         lesson = app.screen
         assert isinstance(lesson, LessonScreen) and lesson.runner.step_index == 2
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("s")  # the sandboxes: by key...
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SandboxScreen" and app.screen.protocol == "smtp"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("end", "up", "enter")  # ...and from the list (the last two rows)
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SandboxScreen" and app.screen.protocol == "pop3"
 
 
 @sync
@@ -116,21 +126,6 @@ async def test_language_switch_redraws_everything():
         await pilot.press("l")
         await pilot.pause()
         assert rows(app.screen)[0] == "Receiving mail"
-
-
-@sync
-async def test_sandboxes_open_from_the_list_and_by_key():
-    app = make_course_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("s")
-        await pilot.pause()
-        assert app.screen.__class__.__name__ == "SandboxScreen" and app.screen.protocol == "smtp"
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("end", "enter")  # the last row of the list: the SMTP sandbox
-        await pilot.pause()
-        assert app.screen.protocol == "smtp"
 
 
 def test_home_command_opens_the_course(monkeypatch):

@@ -16,10 +16,11 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Label
 
+from tutor.lessons.runner import find_overlay
 from tutor.ui.i18n import tr
 from tutor.ui.widgets import lesson_strings
 from tutor.ui.widgets.lesson_pane import LessonPane, PaneBlock, PaneView
-from tutor.ui.widgets.lesson_session import open_runner
+from tutor.ui.widgets.lesson_session import draw_connection, open_runner
 from tutor.ui.widgets.state_panel import ServerStatePanel
 from tutor.ui.widgets.transcript import Transcript
 
@@ -78,7 +79,8 @@ class DemoScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         runner = self.runner
-        protocol = runner.lesson.protocol.value
+        protocol = runner.lesson.protocol_of(0).value
+        self._protocol = protocol
         yield Label("", id="demo-status")
         with Horizontal(id="demo-main"):
             yield Transcript(id="demo-transcript")
@@ -163,9 +165,29 @@ class DemoScreen(Screen[None]):
         transcript = self.query_one(Transcript)
         transcript.add_client(line, message_text=message_text)
         transcript.add_replies(outcome.replies)
+        for connection in outcome.connected:  # the next step talks another protocol
+            draw_connection(transcript, connection, self.lang)
+        if runner.protocol.value != self._protocol:
+            self._protocol = runner.protocol.value
+            await self.query_one(ServerStatePanel).remove()
+            panel = ServerStatePanel(
+                self._protocol, lang=self.lang, world=self._world_name(), id="demo-state"
+            )
+            await self.query_one("#demo-side").mount(panel)
         self.query_one(ServerStatePanel).refresh_from(runner.session, runner.store)
         await self._show_step()
         self._update_status()
+
+    def set_lang(self, lang: str) -> None:
+        """Another language: keys and status now, the lesson texts from the next line on."""
+        self.lang = lang
+        lesson_strings.localize_bindings(self, lang)
+        self.runner.lang = lang
+        self.runner.overlay = find_overlay(self.runner.lesson, lang)
+        self.title = tr("demo.title", lang, title=self.runner.text(self.runner.lesson, "title"))
+        self.query_one(ServerStatePanel).set_lang(lang)
+        self._update_status()
+        self.call_later(self._show_step)
 
     def action_pause(self) -> None:
         self.playing = not self.playing and not self.done

@@ -29,6 +29,7 @@ from tutor.ui.widgets import lesson_strings
 from tutor.ui.widgets.lesson_pane import LessonPane, PaneBlock, PaneView
 from tutor.ui.widgets.lesson_session import (
     LessonLoadError,
+    draw_connection,
     draw_exchanges,
     open_progress,
     open_runner,
@@ -115,7 +116,9 @@ class LessonScreen(Screen[None]):
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        protocol = self.runner.lesson.protocol.value if self.runner else "pop3"
+        # The first step's protocol: a lesson may switch protocol at a later step.
+        protocol = self.runner.lesson.protocol_of(0).value if self.runner else "pop3"
+        self._protocol = protocol
         with Horizontal(id="lesson-main"):
             with Vertical(id="lesson-left"):
                 yield Transcript(id="lesson-transcript")
@@ -148,7 +151,7 @@ class LessonScreen(Screen[None]):
         for message in self.progress.messages:
             self.notify(message, severity="warning", timeout=8)
         prompt = self.query_one(CommandPrompt)
-        prompt_setup(prompt, runner)
+        prompt_setup(prompt, self._protocol)
         transcript = self.query_one(Transcript)
         runner.start()
         resume_at = progress_resume_step(self.progress, runner)
@@ -161,10 +164,10 @@ class LessonScreen(Screen[None]):
                 self.notify(str(exc), severity="warning", timeout=8)
                 runner.go_to_step(0)
                 resume_at = 0
-        draw_exchanges(transcript, runner.transcript)
+        draw_exchanges(transcript, runner, self.lang)
         if resume_at:
             transcript.add_note(tr("lesson.resumed", self.lang, step=resume_at + 1))
-        self._sync_session_widgets()
+        await self._sync_session_widgets()
         self._server_changed = False
         await self.redraw_pane()
         prompt.focus()
@@ -182,8 +185,20 @@ class LessonScreen(Screen[None]):
             tabs.append(f"[b reverse] {label} [/]" if shown else f" {label} ")
         self.query_one("#lesson-side-tabs", Label).update("F3 " + "".join(tabs))
 
-    def _sync_session_widgets(self) -> None:
+    async def _sync_session_widgets(self) -> None:
+        """Prompt and state panel follow the live session, whose protocol may have changed."""
         runner = self.runner
+        protocol = runner.protocol.value
+        if protocol != self._protocol:
+            self._protocol = protocol
+            prompt_setup(self.query_one(CommandPrompt), protocol)
+            old = self.query_one(ServerStatePanel)
+            panel = ServerStatePanel(
+                protocol, lang=self.lang, world=self._world_name(), id="lesson-state"
+            )
+            await old.remove()
+            await self.query_one("#lesson-side").mount(panel)
+            self._last_view = None
         view = (runner.session.view(), runner.store.version)
         if view != self._last_view:
             self._last_view = view
@@ -279,7 +294,9 @@ class LessonScreen(Screen[None]):
         self._typed = True
         transcript.add_client(line, message_text=message_mode)
         transcript.add_replies(outcome.replies)
-        self._sync_session_widgets()
+        for connection in outcome.connected:  # the next step talks another protocol
+            draw_connection(transcript, connection, self.lang)
+        await self._sync_session_widgets()
         self._last = (str(outcome.kind), was_step, outcome.message)
         if outcome.kind in ("passed", "finished"):
             self._solution_shown = False
@@ -392,10 +409,11 @@ class LessonScreen(Screen[None]):
         """A fresh world with the earlier steps replayed; the transcript is drawn anew."""
         transcript = self.query_one(Transcript)
         transcript.clear()
-        draw_exchanges(transcript, self.runner.reset_step())
+        self.runner.reset_step()
+        draw_exchanges(transcript, self.runner, self.lang)
         transcript.add_note(tr("lesson.reset_step.done", self.lang))
         self._last = None
-        self._sync_session_widgets()
+        await self._sync_session_widgets()
         await self.redraw_pane()
 
     def action_reset_lesson(self) -> None:
@@ -414,10 +432,11 @@ class LessonScreen(Screen[None]):
         runner = self.runner
         transcript = self.query_one(Transcript)
         transcript.clear()
-        transcript.add_replies(runner.reset_lesson())
+        runner.reset_lesson()
+        draw_exchanges(transcript, runner, self.lang)
         self._last, self._solution_shown, self._typed = None, False, False
         self._save()
-        self._sync_session_widgets()
+        await self._sync_session_widgets()
         await self.redraw_pane()
 
     def action_quiz(self) -> None:

@@ -103,17 +103,6 @@ class QuizScreen(Screen[None]):
         lesson_strings.localize_bindings(self, self.lang)
         await self.show_question()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Footer shows only the keys that do something now.
-        if action == "next":
-            return self.answered and not self.finished
-        if action == "retry":
-            grade = self.current_grade
-            return self.finished or (self.answered and grade is not None and not grade.correct)
-        if action == "check":
-            return not self.finished  # Enter checks, or after an answer goes on
-        return True
-
     @property
     def question(self) -> Question:
         return self.questions[self.index]
@@ -157,7 +146,6 @@ class QuizScreen(Screen[None]):
         answer.focus(scroll_visible=False)  # keep the question's text in sight
         body.scroll_home(animate=False)
         self._update_score()
-        self.refresh_bindings()
 
     def _question_parts(self, question: Question) -> list[Widget]:
         """The question's text, and for predict/command questions what runs before the answer,
@@ -283,7 +271,6 @@ class QuizScreen(Screen[None]):
         self.set_focus(None)
         body.scroll_end(animate=False)
         self._update_score()
-        self.refresh_bindings()
 
     async def action_next(self) -> None:
         if not self.answered or self.finished:
@@ -319,7 +306,17 @@ class QuizScreen(Screen[None]):
         body.border_title = tr("quiz.score", self.lang, score=score, max=maximum)
         await body.mount(Markdown("\n".join(lines)))
         self._update_score()
-        self.refresh_bindings()
+
+    def set_lang(self, lang: str) -> None:
+        """Another language: keys and title at once; the question is redrawn unless it has
+        been answered (its feedback stays as it was said)."""
+        self.lang = lang
+        lesson_strings.localize_bindings(self, lang)
+        title = self.runner.text(self.runner.lesson, "title")
+        self.query_one("#quiz-title", Label).update(tr("quiz.title", lang, title=title))
+        self._update_score()
+        if not self.answered and not self.finished:
+            self.call_later(self.show_question)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -4,11 +4,11 @@ up the prompt, save progress. Small functions so the screens stay about layout.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from tutor.lessons import LessonError, LessonNotFound, LessonRunner, find_lesson, load_lesson
 from tutor.lessons.progress import Progress
+from tutor.ui.i18n import tr
 from tutor.ui.widgets.prompt import CommandPrompt, completion_words
 from tutor.ui.widgets.transcript import Transcript
 
@@ -44,17 +44,42 @@ def command_keywords(protocol: str) -> tuple[tuple[str, ...], dict[str, str]]:
     )
 
 
-def prompt_setup(prompt: CommandPrompt, runner: LessonRunner) -> None:
-    keywords, completions = command_keywords(runner.lesson.protocol.value)
+def prompt_setup(prompt: CommandPrompt, protocol: str) -> None:
+    """Point the prompt at `protocol`: its label, keywords and Tab completions."""
+    keywords, completions = command_keywords(protocol)
+    prompt.protocol = protocol
     prompt.set_keywords(keywords, completions)
+    prompt.set_lang(prompt.lang)  # redraws the label, which names the protocol
 
 
-def draw_exchanges(transcript: Transcript, exchanges: Iterable[tuple[str | None, Any]]) -> None:
-    """Draw (line, replies) pairs as the learner saw them: a line sent after a 354 reply and up
-    to the lone "." is letter text, not a command."""
+def connection_note(connection: Any, lang: str) -> str:
+    """What the transcript says when a lesson step opens a session of another protocol."""
+    note = tr("lesson.connected", lang, protocol=connection.protocol.value.upper())
+    if connection.dropped is not None:
+        dropped = tr("lesson.dropped", lang, protocol=connection.dropped.value.upper())
+        note = f"{dropped}\n{note}"
+    return note
+
+
+def draw_connection(transcript: Transcript, connection: Any, lang: str) -> None:
+    transcript.add_note(connection_note(connection, lang))
+    transcript.add_replies(connection.greeting)
+
+
+def draw_exchanges(transcript: Transcript, runner: LessonRunner, lang: str) -> None:
+    """Draw the runner's whole transcript as the learner saw it: the greeting of each session
+    (with a note where a step switched protocol), and letter text after a 354 reply up to the
+    lone "." shown as such, not as commands."""
+    connections = dict(runner.connections)
     in_data = False
-    for line, replies in exchanges:
-        if line is not None:
+    for index, (line, replies) in enumerate(runner.transcript):
+        if line is None:
+            connection = connections.get(index)
+            if connection is not None and index > 0:
+                draw_connection(transcript, connection, lang)
+                in_data = False
+                continue
+        else:
             transcript.add_client(line, message_text=in_data)
             if in_data and line == ".":
                 in_data = False

@@ -93,6 +93,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Step started again on the server as it was before it.",
         "ru": "Шаг начат заново, сервер — как перед ним.",
     },
+    "lesson.connected": {
+        "en": "a new {protocol} connection to the same server and world",
+        "ru": "новое соединение {protocol} с тем же сервером и миром",
+    },
+    "lesson.dropped": {
+        "en": "the {protocol} session was dropped without QUIT: nothing in it took effect",
+        "ru": "сеанс {protocol} оборван без QUIT: ничего из него не вступило в силу",
+    },
     "lesson.yes": {"en": "Yes", "ru": "Да"},
     "lesson.no": {"en": "No", "ru": "Нет"},
     "lesson.show": {"en": "Show", "ru": "Показать"},
