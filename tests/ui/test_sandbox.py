@@ -268,3 +268,17 @@ def test_cli_bad_world_is_a_clear_error(world, capsys):
     assert main(["sandbox", "pop3", "--world", world]) == 2
     err = capsys.readouterr().err
     assert err.startswith("mailtutor sandbox: ") and "Traceback" not in err
+
+
+async def test_a_long_maildrop_scrolls_to_the_row_dele_marked(make_app, submit):
+    app = make_app(("sandbox", "pop3", "busy"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await submit(pilot, "user ne_skagu", "pass secret", "dele 25")
+        await pilot.pause()
+        table = screen.panel.query_one("#maildrop", DataTable)
+        assert table.row_count == 40
+        assert table.scroll_y > 0  # row 25 is brought into the short table's view
+        assert str(table.get_row_at(24)[-1]) == "✗ deleted"
+        total = str(screen.panel.query_one("#maildrop-total").render())
+        assert "39 letters" in total and "marked for deletion: 25" in total

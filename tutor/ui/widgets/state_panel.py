@@ -135,6 +135,7 @@ class ServerStatePanel(VerticalScroll):
         self.world = world
         self._last: tuple[Any, int] | None = None
         self._subject_width = 30
+        self._marked: tuple[int, ...] = ()  # rows marked deleted at the last refresh
         self._show_uid = True
         self._session: Any = None
         self._store: MailStore | None = None
@@ -291,6 +292,12 @@ class ServerStatePanel(VerticalScroll):
                 row.subject,
                 tr("panel.deleted", lang) if row.deleted else None,
             )
+        changed = set(view.marked_deleted) ^ set(self._marked)
+        self._marked = view.marked_deleted
+        if changed:
+            # A long maildrop scrolls inside the table: bring the row DELE/RSET touched into view.
+            first = min(changed) - 1
+            table.call_after_refresh(table.scroll_to, y=max(0, first - 1), animate=False)
         if not view.messages:
             heading.update(
                 f"{tr('panel.maildrop', lang, user=view.user or '')}: "
