@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.types import NoActiveAppError
 from textual.widgets import Footer
 
 from tutor.mail.store import MailStore
@@ -106,7 +107,7 @@ class SandboxScreen(Screen):
             # Screens opened from elsewhere in the app (home, palette) inherit its fixed time.
             try:
                 fixed_timestamp = getattr(self.app, "fixed_timestamp", None)
-            except Exception:  # no running app: a screen built outside one, e.g. in a test
+            except NoActiveAppError:  # a screen built outside a running app
                 fixed_timestamp = None
         self.fixed_timestamp = fixed_timestamp
         self.store: MailStore = store if store is not None else self._build_store()
