@@ -186,7 +186,7 @@ register(
         "panel.col.uid": {"en": "UID", "ru": "UID"},
         "panel.col.subject": {"en": "subject", "ru": "тема"},
         "panel.col.mark": {"en": "mark", "ru": "отметка"},
-        "panel.col.queue": {"en": "queue id", "ru": "очередь"},
+        "panel.col.letter": {"en": "queue id, subject", "ru": "очередь, тема"},
         "panel.col.recipients": {"en": "to", "ru": "кому"},
         "panel.col.name": {"en": "user", "ru": "пользователь"},
         "panel.col.password": {"en": "password", "ru": "пароль"},

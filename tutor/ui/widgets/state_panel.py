@@ -171,7 +171,7 @@ class ServerStatePanel(VerticalScroll):
         else:
             table = self.query_one("#delivered", DataTable)
             table.clear(columns=True)
-            for key in ("queue", "recipients", "size", "subject"):
+            for key in ("letter", "recipients", "size"):
                 table.add_column(tr(f"panel.col.{key}", lang), key=key)
 
     def _pop3_columns(self) -> tuple[str, ...]:
@@ -382,13 +382,18 @@ class ServerStatePanel(VerticalScroll):
             return
         heading.update(tr("panel.delivered", lang))
         table.display = True
+        # One row per letter: queue id over its subject, one recipient per line, so a letter to
+        # several people still fits a narrow panel without a sideways scroll.
+        width = self.scrollable_content_region.width - 1
+        to_width = max((len(r) for d in view.delivered for r in d.recipients), default=10)
+        subject_width = max(SUBJECT_MIN, width - min(to_width, 30) - 8 - 6)
+        muted = self._style("muted")
         for letter in view.delivered:
-            table.add_row(
-                letter.queue_id,
-                ", ".join(letter.recipients),
-                str(letter.size),
-                clip(letter.subject, self._subject_width),
-            )
+            cell = Text(letter.queue_id)
+            if letter.subject:
+                cell.append("\n")
+                cell.append(clip(letter.subject, subject_width), muted)
+            table.add_row(cell, "\n".join(letter.recipients), str(letter.size), height=None)
 
     def _show_users(self, store: MailStore) -> None:
         lang = self.lang
