@@ -140,11 +140,12 @@ class DemoScreen(Screen[None]):
         else:
             index = self.script[self.position][0]
             step = lesson.steps[index]
-            lines = "\n".join(step.solution)
+            # Inline code, one line each: a fenced block would take half of an 80x24 pane.
+            lines = "  \n".join(f"`` {line} ``" if line else "`` ``" for line in step.solution)
             view = PaneView(
                 tr("lesson.step", lang, step=index + 1, steps=len(lesson.steps)),
                 runner.text(step, "say"),
-                (PaneBlock("solution", tr("lesson.block.solution", lang), f"```\n{lines}\n```"),),
+                (PaneBlock("solution", tr("lesson.block.solution", lang), lines),),
             )
         await self.query_one(LessonPane).show(view)
 

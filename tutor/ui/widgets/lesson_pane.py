@@ -114,7 +114,13 @@ class LessonPane(VerticalScroll):
         if not same_task:
             self.scroll_home(animate=False)
         elif view.blocks != old.blocks and view.blocks:
-            self.call_after_refresh(self.scroll_end, animate=False)
+            self.call_after_refresh(self._show_newest_feedback)
+
+    def _show_newest_feedback(self) -> None:
+        """Bring the last hint, mistake or solution into sight (the intro may follow it)."""
+        boxes = [b for b in self.query_one("#pane-blocks").children if not b.has_class("-intro")]
+        if boxes:
+            self.scroll_to_widget(boxes[-1], animate=False, top=False)
 
 
 def _box(block: PaneBlock) -> Widget:
