@@ -218,11 +218,6 @@ def test_ipv6_loopback(start_server):
     client.quit()
 
 
-@pytest.mark.xfail(
-    reason="engine bug: a bare-LF '.' line accepted in SMTP data is stored as is and sent by "
-    "POP3 RETR unstuffed, so LF-tolerant clients such as poplib end the reply early there",
-    strict=True,
-)
 def test_letter_with_bare_lf_dot_line_is_retrieved_whole(server, raw):
     client = raw(server.smtp)
     smtp_envelope(client)

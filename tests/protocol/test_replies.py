@@ -85,3 +85,8 @@ def test_replies_are_values() -> None:
     assert ok("x") == Reply("+OK", ("x",))
     with pytest.raises(AttributeError):
         ok("x").status = "-ERR"  # type: ignore[misc]
+
+
+def test_a_dot_after_a_bare_lf_is_stuffed_too() -> None:
+    # Letters keep their exact octets; an LF-tolerant client must not end RETR at this ".".
+    assert ok(body=b"before\n.\nafter\r\n").wire() == b"+OK\r\nbefore\n..\nafter\r\n.\r\n"

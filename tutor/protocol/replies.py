@@ -49,7 +49,9 @@ def dot_stuff(body: bytes) -> bytes:
     """
     if body.startswith(b"."):
         body = b"." + body
-    return body.replace(b"\r\n.", b"\r\n..")
+    # "\n." rather than "\r\n.": a letter that arrived with a bare-LF line keeps its exact
+    # octets in the maildrop, and clients that accept a bare LF must not take its "." for the end.
+    return body.replace(b"\n.", b"\n..")
 
 
 def dot_unstuff(body: bytes) -> bytes:
