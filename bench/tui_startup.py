@@ -13,6 +13,7 @@ Prints each median and the ratio sandbox / bare (target: at most 1.25).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import os
 import pty
@@ -37,6 +38,36 @@ class Bare(App):
         yield Input(placeholder="bare-app-ready")
 
 Bare().run()
+"""
+
+# `--phases`: the sandbox's start-up split into its steps, timed inside the child process.
+PHASES_SCRIPT = """
+import sys, time
+start = time.perf_counter()
+marks = []
+def mark(name):
+    marks.append((name, time.perf_counter() - start))
+from tutor.cli import build_parser
+args = build_parser().parse_args(["sandbox", "pop3", "--world", "article"])
+mark("command line parsed (tutor.cli, argparse)")
+from tutor.mail.worlds import build_world
+mark("mail world modules imported (email, ...)")
+store = build_world("article")
+mark("article world built")
+from tutor.ui.app import MailTutorApp
+from tutor.ui.screens.sandbox import SandboxScreen
+mark("Textual and the UI modules imported")
+app = MailTutorApp(start=("sandbox", "pop3", "article"), store=store)
+display = app._display
+def first_display(screen, update):
+    display(screen, update)
+    if isinstance(screen, SandboxScreen) and not any(n.startswith("first") for n, _ in marks):
+        mark("first frame of the sandbox written")
+        with open(sys.argv[1], "w") as out:
+            out.write("\\n".join(f"{t * 1000:.1f} {n}" for n, t in marks))
+        app.exit()
+app._display = first_display
+app.run()
 """
 
 CASES = {
@@ -81,12 +112,38 @@ def first_frame_seconds(argv: list[str], marker: bytes, columns: int, rows: int)
         os.close(master)
 
 
+def show_phases(columns: int, rows: int) -> None:
+    """Run the instrumented start-up a few times and print the median time at each step."""
+    import tempfile
+
+    runs: list[list[tuple[float, str]]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "phases.txt")
+        for _ in range(5):
+            argv = [sys.executable, "-c", PHASES_SCRIPT, out]
+            # The script exits right after its first frame (which may beat the marker to the
+            # terminal reader); the file it wrote is what counts.
+            with contextlib.suppress(RuntimeError):
+                first_frame_seconds(argv, b"POP3 server ready", columns, rows)
+            with open(out) as handle:
+                steps = (line.split(" ", 1) for line in handle)
+                runs.append([(float(ms), name.strip()) for ms, name in steps])
+    print("sandbox start-up, median ms since the interpreter began running the script:")
+    for index, (_, name) in enumerate(runs[0]):
+        print(f"  {statistics.median(run[index][0] for run in runs):6.1f}  {name}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10, help="launches of each (default 10)")
     parser.add_argument("--size", default="80x24", help="terminal size (default 80x24)")
+    parser.add_argument(
+        "--phases", action="store_true", help="also show where the sandbox's start-up goes"
+    )
     args = parser.parse_args()
     columns, rows = (int(n) for n in args.size.lower().split("x"))
+    if args.phases:
+        show_phases(columns, rows)
 
     for argv, marker in CASES.values():  # warm the file system cache, not measured
         first_frame_seconds(argv, marker, columns, rows)
