@@ -39,8 +39,6 @@ def solution_script(lesson: Any) -> list[tuple[int, str]]:
 class DemoScreen(Screen[None]):
     """Plays the lesson `id_or_path`; `autoplay=False` starts paused (tests, step-through)."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-
     DEFAULT_CSS = """
     DemoScreen { layout: vertical; }
     DemoScreen #demo-status {
@@ -54,7 +52,7 @@ class DemoScreen(Screen[None]):
     DemoScreen #demo-main { height: 1fr; }
     DemoScreen #demo-transcript { width: 1fr; min-width: 36; }
     DemoScreen #demo-side { width: 45%; }
-    DemoScreen.-narrow #demo-side { width: 42; }
+    DemoScreen #demo-side { min-width: 42; }
     DemoScreen #demo-pane { height: auto; max-height: 40%; }
     DemoScreen #demo-side ServerStatePanel { height: 1fr; }
     """

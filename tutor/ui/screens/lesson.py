@@ -47,7 +47,8 @@ lesson_strings.register_strings()
 class LessonScreen(Screen[None]):
     """One lesson, opened by bundled id or path, in `lang`."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    #: below this width the right column shows the lesson or the server state (F3 switches)
+    NARROW_WIDTH = 100
 
     DEFAULT_CSS = """
     LessonScreen { layout: vertical; }
@@ -116,6 +117,8 @@ class LessonScreen(Screen[None]):
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Pick the layout before the first frame: switching it later restyles every widget.
+        self.set_class(self.app.size.width < self.NARROW_WIDTH, "-narrow")
         # The first step's protocol: a lesson may switch protocol at a later step.
         protocol = self.runner.lesson.protocol_of(0).value if self.runner else "pop3"
         self._protocol = protocol
@@ -130,6 +133,12 @@ class LessonScreen(Screen[None]):
                     protocol, lang=self.lang, world=self._world_name(), id="lesson-state"
                 )
         yield Footer()
+
+    def on_resize(self) -> None:
+        narrow = self.app.size.width < self.NARROW_WIDTH
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self.refresh_bindings()  # F3 is offered only when narrow
 
     def _world_name(self) -> str:
         world = self.runner.lesson.world if self.runner else ""
