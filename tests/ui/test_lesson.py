@@ -189,6 +189,29 @@ async def test_reset_step_reset_lesson_and_resume(make_app, submit):
 
 
 @sync
+async def test_a_step_in_another_protocol_switches_prompt_and_panel(make_app, submit):
+    app = make_app(("lesson", str(Path(__file__).parent / "fixtures" / "ui-round.yaml")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = lesson_screen(pilot)
+        prompt = screen.query_one("#lesson-prompt")
+        assert prompt.protocol == "smtp" and screen.query_one(ServerStatePanel).protocol == "smtp"
+        lines = [line for step in screen.runner.lesson.steps for line in step.solution]
+        await submit(pilot, *lines[:9])  # the letter, then QUIT: the next step talks POP3
+        assert prompt.protocol == "pop3" and "POP3" in prompt.border_title
+        assert "USER" in prompt.keywords
+        assert screen.query_one(ServerStatePanel).protocol == "pop3"
+        transcript = screen.query_one(Transcript).plain_lines()
+        assert "-- a new POP3 connection to the same server and world" in transcript
+        assert transcript[-1].startswith("S: +OK POP3 server ready")
+        await submit(pilot, *lines[9:])
+        assert screen.runner.finished
+        assert (
+            "poluchatel's maildrop has 1 message" in screen.query_one(Transcript).plain_lines()[-1]
+        )
+
+
+@sync
 async def test_lesson_in_russian_and_switching_language(make_app, submit):
     app = make_app(("lesson", UI_POP3), lang="ru")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -152,7 +152,7 @@ class LessonScreen(Screen[None]):
                 severity="error",
                 timeout=8,
             )
-            self.dismiss(None)
+            self.action_back()  # to the course (or the screen that opened this one)
             return
         runner = self.runner
         self.title = runner.text(runner.lesson, "title")
