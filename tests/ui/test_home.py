@@ -128,6 +128,13 @@ async def test_language_switch_redraws_everything():
         assert rows(app.screen)[0] == "Receiving mail"
 
 
+def test_every_interface_string_is_in_english_and_russian():
+    from tutor.ui.widgets.lesson_strings import STRINGS
+
+    missing = [key for key, texts in STRINGS.items() if not texts.get("en") or not texts.get("ru")]
+    assert missing == []
+
+
 def test_home_command_opens_the_course(monkeypatch):
     from tutor.commands import home
 

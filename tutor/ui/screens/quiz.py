@@ -143,6 +143,7 @@ class QuizScreen(Screen[None]):
                 Label(self._keys_help(self.question), id="quiz-keys"),
             ]
         )
+        lesson_strings.localize_bindings(answer, self.lang)  # the order list's keys
         answer.focus(scroll_visible=False)  # keep the question's text in sight
         body.scroll_home(animate=False)
         self._update_score()
