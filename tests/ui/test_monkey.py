@@ -63,6 +63,10 @@ WORDS = [
     "data",
     ".",
     "vrfy ne_skagu",
+    "[/b]",  # text that looks like markup must stay text
+    "[bold]x",
+    "[@click=app.quit]",
+    "Subject: [/i]",
 ]
 JUNK = string.printable + "йцукенЁ✗\x00\x1b\x7f日本"
 

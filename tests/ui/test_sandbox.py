@@ -282,3 +282,39 @@ async def test_a_long_maildrop_scrolls_to_the_row_dele_marked(make_app, submit):
         assert str(table.get_row_at(24)[-1]) == "✗ deleted"
         total = str(screen.panel.query_one("#maildrop-total").render())
         assert "39 letters" in total and "marked for deletion: 25" in total
+
+
+async def test_text_that_looks_like_markup_is_shown_as_typed(make_app, submit):
+    """Subjects, user names and typed text may hold [brackets]: shown as text, never markup."""
+    from tutor.mail.worlds import build_world
+
+    store = build_world(
+        {
+            "base": "article",
+            "users": [
+                {"name": "br[/b]", "password": "x", "messages": ["Subject: [/b] [red]x\n\nhi\n"]}
+            ],
+        }
+    )
+    app = make_app(("sandbox", "pop3", "article"), store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        screen.prompt.value = "[/x"
+        await pilot.press("tab")
+        assert "[/x" in str(screen.prompt.border_subtitle)
+        await submit(pilot, "user br[/b]", "pass x", "list", "dele 1")
+        assert screen.session.state_name == "TRANSACTION"
+        assert "[/b] [red]x" in str(maildrop_rows(screen)[0])
+        await submit(pilot, "quit")
+        assert maildrop_rows(screen) == []
+
+    app = make_app(("sandbox", "smtp", "article"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await submit(
+            pilot, "helo [b]", "mail from:<a@x.example>", "rcpt to:<poluchatel@server.ru>", "data"
+        )
+        await submit(pilot, "Subject: [/i] [@click=app.quit]", "", "[/]", ".")
+        delivered = screen.panel.query_one("#delivered", DataTable)
+        assert "[/i]" in str(delivered.get_row_at(0)[0])
+        assert app.is_running

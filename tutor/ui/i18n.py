@@ -225,6 +225,7 @@ register(
         "help.col.syntax": {"en": "syntax", "ru": "синтаксис"},
         "help.col.states": {"en": "allowed in", "ru": "допустима в"},
         "help.col.article": {"en": "article", "ru": "в статье"},
+        "help.any_state": {"en": "any state", "ru": "любое состояние"},
         "help.summary": {"en": "What it does", "ru": "Что делает"},
         "help.replies": {"en": "Replies", "ru": "Ответы"},
         "help.rfc": {"en": "Reference", "ru": "Источник"},

@@ -98,7 +98,7 @@ class HelpScreen(Screen):
 
     def compose(self) -> ComposeResult:
         title = tr("help.title", self.lang, protocol=self.protocol.upper())
-        yield Static(f"{title} · {tr('help.footer', self.lang)}", id="help-title")
+        yield Static(Text(f"{title} · {tr('help.footer', self.lang)}"), id="help-title")
         table: DataTable = DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
         yield table
         with VerticalScroll(id="help-detail-box"):
@@ -110,19 +110,27 @@ class HelpScreen(Screen):
         for key in ("command", "syntax", "states", "article"):
             table.add_column(tr(f"help.col.{key}", self.lang), key=key)
         for command in self.commands:
+            # Text cells: a syntax such as "MAIL FROM:<address> [SIZE=n]" is not markup.
             table.add_row(
                 Text(command.keyword, style="bold"),
-                command.syntax,
-                ", ".join(command.states),
-                command.article_name or "",
+                Text(command.syntax),
+                Text(self.states_text(command.states)),
+                Text(command.article_name or ""),
                 key=command.keyword,
             )
         if self.error:
             message = tr("help.unavailable", self.lang, protocol=self.protocol, error=self.error)
-            self.query_one("#help-detail", Static).update(message)
+            self.query_one("#help-detail", Static).update(Text(message))
         elif self.commands:
             self.show_detail(0)
         table.focus()
+
+    def states_text(self, states: tuple[str, ...]) -> str:
+        """The states a command is allowed in; "any state" when that is every state."""
+        every = {state for command in self.commands for state in command.states}
+        if len(every) > 1 and set(states) == every:
+            return tr("help.any_state", self.lang)
+        return ", ".join(states)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail(event.cursor_row)
@@ -149,7 +157,7 @@ class HelpScreen(Screen):
             text.append(f"\n{tr('help.article_name', lang)}: ", style("label"))
             text.append(command.article_name)
         box = self.query_one("#help-detail-box", VerticalScroll)
-        box.border_title = command.syntax
+        box.border_title = Text(command.syntax)  # "[SIZE=n]" is syntax, not markup
         self.query_one("#help-detail", Static).update(text)
 
     def action_close(self) -> None:

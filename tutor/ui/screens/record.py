@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -98,8 +99,10 @@ class RecordScreen(ModalScreen[str | None]):
         with Vertical(id="record-dialog") as dialog:
             dialog.border_title = tr("record.title", lang)
             yield Static(
-                f"{tr('record.explain', lang)}\n"
-                f"{tr('record.steps', lang, count=len(self.exchanges))}",
+                Text(
+                    f"{tr('record.explain', lang)}\n"
+                    f"{tr('record.steps', lang, count=len(self.exchanges))}"
+                ),
                 id="record-explain",
             )
             yield Label(tr("record.path", lang))
@@ -119,7 +122,7 @@ class RecordScreen(ModalScreen[str | None]):
         self.query_one("#record-path", Input).focus()
 
     def show_error(self, message: str) -> None:
-        self.query_one("#record-error", Static).update(message)
+        self.query_one("#record-error", Static).update(Text(message))  # paths are not markup
 
     @on(Input.Changed, "#record-path")
     def _path_changed(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -236,7 +237,8 @@ class CommandPrompt(Input):
             self._show(value)
         if not candidates:
             if " " not in self.value.strip():
-                self.border_subtitle = tr("prompt.no_match", self.lang, prefix=self.value)
+                # Text, not a str: what the user typed is never read as markup
+                self.border_subtitle = Text(tr("prompt.no_match", self.lang, prefix=self.value))
         elif len(candidates) > 1:
             self.border_subtitle = tr(
                 "prompt.candidates", self.lang, candidates=" ".join(candidates)

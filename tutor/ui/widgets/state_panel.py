@@ -215,7 +215,7 @@ class ServerStatePanel(VerticalScroll):
             return
         self._last = key
         self.border_title = f"{tr('panel.title', self.lang)} · {self.protocol.upper()}"
-        self.border_subtitle = self.world
+        self.border_subtitle = Text(self.world)  # a world file's name is not markup
         if isinstance(view, Pop3View):
             self._show_pop3(view, store)
         elif isinstance(view, SmtpView):
@@ -261,7 +261,7 @@ class ServerStatePanel(VerticalScroll):
         table.clear()
         if view.closed and view.authenticated and view.user:
             # After QUIT the deletions happened: show the maildrop as the store now holds it.
-            heading.update(tr("panel.maildrop.after_quit", lang, user=view.user))
+            heading.update(Text(tr("panel.maildrop.after_quit", lang, user=view.user)))
             messages = store.messages(view.user)
             for number, message in enumerate(messages, 1):
                 self._add_pop3_row(
@@ -278,11 +278,11 @@ class ServerStatePanel(VerticalScroll):
             )
             return
         if not view.authenticated:
-            heading.update(tr("panel.maildrop.locked", lang))
+            heading.update(Text(tr("panel.maildrop.locked", lang)))
             total.display = table.display = False
             return
         total.display = table.display = True
-        heading.update(tr("panel.maildrop", lang, user=view.user or ""))
+        heading.update(Text(tr("panel.maildrop", lang, user=view.user or "")))
         for row in view.messages:
             self._add_pop3_row(
                 table,
@@ -300,8 +300,10 @@ class ServerStatePanel(VerticalScroll):
             table.call_after_refresh(table.scroll_to, y=max(0, first - 1), animate=False)
         if not view.messages:
             heading.update(
-                f"{tr('panel.maildrop', lang, user=view.user or '')}: "
-                f"{tr('panel.maildrop.empty', lang)}"
+                Text(
+                    f"{tr('panel.maildrop', lang, user=view.user or '')}: "
+                    f"{tr('panel.maildrop.empty', lang)}"
+                )
             )
         live = [m for m in view.messages if not m.deleted]
         marked = ", ".join(str(n) for n in view.marked_deleted) or tr("panel.none", lang)
@@ -339,7 +341,8 @@ class ServerStatePanel(VerticalScroll):
             cells = {key: Text(str(value), struck) for key, value in cells.items()}
             cells["mark"] = Text(deleted, self._style("marker"))
         else:
-            cells["mark"] = ""
+            cells = {key: Text(str(value)) for key, value in cells.items()}
+            cells["mark"] = Text("")
         table.add_row(*(cells[key] for key in self._pop3_columns()), key=number)
 
     def _show_smtp(self, view: SmtpView, session: Any) -> None:
@@ -350,7 +353,7 @@ class ServerStatePanel(VerticalScroll):
         self.query_one("#state-line", Static).update(
             self._state_line(view.state, view.closed, extra)
         )
-        self.query_one("#envelope-heading", Static).update(tr("panel.envelope", lang))
+        self.query_one("#envelope-heading", Static).update(Text(tr("panel.envelope", lang)))
         unset = tr("panel.unset", lang)
         if view.mail_from is None:
             sender = unset
@@ -377,10 +380,11 @@ class ServerStatePanel(VerticalScroll):
         table = self.query_one("#delivered", DataTable)
         table.clear()
         if not view.delivered:
-            heading.update(f"{tr('panel.delivered', lang)}: {tr('panel.delivered.none', lang)}")
+            none_yet = tr("panel.delivered.none", lang)
+            heading.update(Text(f"{tr('panel.delivered', lang)}: {none_yet}"))
             table.display = False
             return
-        heading.update(tr("panel.delivered", lang))
+        heading.update(Text(tr("panel.delivered", lang)))
         table.display = True
         # One row per letter: queue id over its subject, one recipient per line, so a letter to
         # several people still fits a narrow panel without a sideways scroll.
@@ -393,12 +397,14 @@ class ServerStatePanel(VerticalScroll):
             if letter.subject:
                 cell.append("\n")
                 cell.append(clip(letter.subject, subject_width), muted)
-            table.add_row(cell, "\n".join(letter.recipients), str(letter.size), height=None)
+            table.add_row(
+                cell, Text("\n".join(letter.recipients)), Text(str(letter.size)), height=None
+            )
 
     def _show_users(self, store: MailStore) -> None:
         lang = self.lang
         self.query_one("#users-heading", Static).update(
-            tr("panel.world", lang, world=self.world or "?")
+            Text(tr("panel.world", lang, world=self.world or "?"))
         )
         rows = self.user_rows(store)
         table = Table(box=None, padding=(0, 1), show_edge=False, expand=False)
@@ -406,7 +412,7 @@ class ServerStatePanel(VerticalScroll):
         for key in ("name", "password", "letters", "lock"):
             table.add_column(tr(f"panel.col.{key}", lang), header_style=header, no_wrap=True)
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(Text(cell) for cell in row))  # names are data, not markup
         self.query_one("#users", Static).update(table)
 
     def user_rows(self, store: MailStore) -> list[tuple[str, str, str, str]]:
