@@ -306,11 +306,25 @@ class LessonScreen(Screen[None]):
         for connection in outcome.connected:  # the next step talks another protocol
             draw_connection(transcript, connection, self.lang)
         await self._sync_session_widgets()
-        self._last = (str(outcome.kind), was_step, outcome.message)
+        kind = str(outcome.kind)
+        if kind == "none" and not self._off_track(outcome, was_step):
+            kind = "waiting"  # on the way: nothing to say yet
+        self._last = (kind, was_step, outcome.message)
         if outcome.kind in ("passed", "finished"):
             self._solution_shown = False
         self._save()
         await self.redraw_pane()
+
+    def _off_track(self, outcome: Any, step_index: int) -> bool:
+        """Whether a line that did not pass its step deserves "that did not do it".
+
+        Not for letter text (no reply yet), and not for a good reply on the way through a
+        step whose solution takes several lines (USER before PASS, the header lines...)."""
+        if not outcome.replies:
+            return False
+        if outcome.replies[-1].kind != "ok":
+            return True
+        return len(self.runner.lesson.steps[step_index].solution) <= 1
 
     def _feedback_blocks(self) -> list[PaneBlock]:
         """What to say about the last line: the passed step's after-text and note, or the
@@ -334,7 +348,7 @@ class LessonScreen(Screen[None]):
         if kind == "none":
             text = tr("lesson.block.no_match", lang)
             return [PaneBlock("mistake", tr("lesson.block.mistake", lang), text)]
-        return []  # "ignored": a line of letter text, nothing to say yet
+        return []  # "waiting" or "ignored": nothing to say yet
 
     def set_lang(self, lang: str) -> None:
         """Redraw in another language (the app calls this when the language changes)."""
