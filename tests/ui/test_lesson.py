@@ -197,14 +197,18 @@ async def test_a_step_in_another_protocol_switches_prompt_and_panel(make_app, su
         prompt = screen.query_one("#lesson-prompt")
         assert prompt.protocol == "smtp" and screen.query_one(ServerStatePanel).protocol == "smtp"
         lines = [line for step in screen.runner.lesson.steps for line in step.solution]
-        await submit(pilot, *lines[:9])  # the letter, then QUIT: the next step talks POP3
+        await submit(pilot, *lines[:5])  # on the way: letter text gets no "not quite"
+        assert "Not quite" not in pane_text(pilot)
+        await submit(pilot, *lines[5:9])  # the letter, then QUIT: the next step talks POP3
         assert prompt.protocol == "pop3" and "POP3" in prompt.border_title
         assert "USER" in prompt.keywords
         assert screen.query_one(ServerStatePanel).protocol == "pop3"
         transcript = screen.query_one(Transcript).plain_lines()
         assert "-- a new POP3 connection to the same server and world" in transcript
         assert transcript[-1].startswith("S: +OK POP3 server ready")
-        await submit(pilot, *lines[9:])
+        await submit(pilot, lines[9])  # USER: a good reply on the way to the login step
+        assert "Not quite" not in pane_text(pilot)
+        await submit(pilot, *lines[10:])
         assert screen.runner.finished
         assert (
             "poluchatel's maildrop has 1 message" in screen.query_one(Transcript).plain_lines()[-1]
