@@ -22,6 +22,9 @@ async def test_switching_language_relabels_the_sandbox(make_app, submit):
         assert app.lang == "ru" and screen.lang == "ru"
         assert footer_text(app)["f1"] == "Справка"
         assert footer_text(app)["ctrl+q"] == "Выход"
+        await pilot.press("ctrl+p")
+        assert app.screen.query_one("CommandInput").placeholder == "Поиск команд…"
+        await pilot.press("escape")
         assert screen.prompt.border_title == "POP3 команда"
         assert "почтовый ящик ne_skagu" in str(screen.panel.query_one("#maildrop-heading").render())
         table = screen.panel.query_one("#maildrop")

@@ -66,3 +66,25 @@ def test_record_dialog(snap_compare, make_app, submit, theme, size):
 
     app = make_app(("sandbox", "pop3", "article"), theme=theme)
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
+
+
+def test_smtp_letter_delivered(snap_compare, make_app, submit, theme):
+    """At 80x24 the short panel scrolls to the letter that just got its 250."""
+
+    async def run_before(pilot):
+        await submit(
+            pilot,
+            "ehlo client.example.org",
+            "mail from:<ivan@dacha.example.ru>",
+            "rcpt to:<ne_skagu@server.ru>",
+            "rcpt to:<poluchatel@server.ru>",
+            "data",
+            "Subject: Photos from the dacha",
+            "",
+            "Hello!",
+            ".",
+        )
+        await pilot.pause()
+
+    app = make_app(("sandbox", "smtp", "article"), theme=theme)
+    assert snap_compare(app, terminal_size=SIZES["80x24"], run_before=run_before)

@@ -110,6 +110,14 @@ class MailTutorApp(App[None]):
             return
         record()
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its search prompt in the interface language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            placeholder = tr("palette.placeholder", self.lang)
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 

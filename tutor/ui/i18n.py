@@ -75,6 +75,7 @@ register(
         "binding.history_forward": {"en": "Next", "ru": "Следующая"},
         "binding.complete": {"en": "Complete", "ru": "Дополнить"},
         # command palette
+        "palette.placeholder": {"en": "Search for commands…", "ru": "Поиск команд…"},
         "palette.sandbox_pop3": {"en": "New POP3 sandbox", "ru": "Новая песочница POP3"},
         "palette.sandbox_pop3.help": {
             "en": "Free play against a fresh article world",

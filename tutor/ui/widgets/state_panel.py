@@ -136,6 +136,7 @@ class ServerStatePanel(VerticalScroll):
         self._last: tuple[Any, int] | None = None
         self._subject_width = 30
         self._marked: tuple[int, ...] = ()  # rows marked deleted at the last refresh
+        self._delivered = 0  # letters delivered at the last refresh
         self._show_uid = True
         self._session: Any = None
         self._store: MailStore | None = None
@@ -354,6 +355,10 @@ class ServerStatePanel(VerticalScroll):
             self._state_line(view.state, view.closed, extra)
         )
         self.query_one("#envelope-heading", Static).update(Text(tr("panel.envelope", lang)))
+        new_letter = len(view.delivered) > self._delivered
+        self._delivered = len(view.delivered)  # a new session starts again from none
+        if view.mail_from is not None and not new_letter:
+            self.scroll_home(animate=False)  # a new envelope is being built: show it
         unset = tr("panel.unset", lang)
         if view.mail_from is None:
             sender = unset
@@ -386,6 +391,9 @@ class ServerStatePanel(VerticalScroll):
             return
         heading.update(Text(tr("panel.delivered", lang)))
         table.display = True
+        if new_letter:
+            # A letter just got its 250: in a short panel, show it rather than the empty envelope.
+            self.call_after_refresh(self.scroll_to_widget, heading, top=True, animate=False)
         # One row per letter: queue id over its subject, one recipient per line, so a letter to
         # several people still fits a narrow panel without a sideways scroll.
         width = self.scrollable_content_region.width - 1
