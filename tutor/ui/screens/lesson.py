@@ -102,7 +102,6 @@ class LessonScreen(Screen[None]):
         except LessonLoadError as exc:
             self.load_error = str(exc)
         self.progress = open_progress()
-        # What the pane shows besides the task: rebuilt from these on every change.
         # The last judged line: (outcome kind, step index, message); the pane's feedback is
         # rebuilt from it on every redraw, so a language switch retranslates it.
         self._last: tuple[str, int, str | None] | None = None
