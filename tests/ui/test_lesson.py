@@ -11,6 +11,7 @@ import functools
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from textual.widgets import DataTable
 
 from tutor.lessons import load_lesson
@@ -194,6 +195,9 @@ async def test_a_step_in_another_protocol_switches_prompt_and_panel(make_app, su
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = lesson_screen(pilot)
+        # The fixture's title holds "[/x] [b]": lesson texts are data, never markup.
+        title = Text.from_markup(screen.query_one(LessonPane).border_title).plain
+        assert title.endswith("lesson [/x] [b]")
         prompt = screen.query_one("#lesson-prompt")
         assert prompt.protocol == "smtp" and screen.query_one(ServerStatePanel).protocol == "smtp"
         lines = [line for step in screen.runner.lesson.steps for line in step.solution]

@@ -6,6 +6,7 @@ Texts arrive already translated, so the screen knows nothing of lessons or langu
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.color import Color
@@ -66,7 +67,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Label(self._title, id="confirm-title")
+            yield Label(Text(self._title), id="confirm-title")
             if self._body:
                 yield Markdown(self._body, id="confirm-body")
             with Horizontal(id="confirm-buttons"):

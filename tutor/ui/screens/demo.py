@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -128,7 +129,7 @@ class DemoScreen(Screen[None]):
             step = self.script[self.position][0] + 1
             key = "demo.status.playing" if self.playing else "demo.status.paused"
             text = tr(key, lang, step=step, steps=steps, speed=speed)
-        self.query_one("#demo-status", Label).update(f"{self.title} · {text}")
+        self.query_one("#demo-status", Label).update(Text(f"{self.title} · {text}"))
 
     async def _show_step(self) -> None:
         runner, lang = self.runner, self.lang

@@ -97,13 +97,13 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         lang = self.lang
         yield Label(tr("home.title", lang), id="home-title")
-        yield Label(self._resume_text(), id="home-resume")
+        yield Label(Text(self._resume_text()), id="home-resume")  # titles are data, not markup
         course_list = OptionList(*self._options(), id="home-list")
         course_list.border_title = tr("home.course", lang)
         yield course_list
         yield Static("", id="home-detail")
         if self._course.problems:
-            yield Static("\n".join(self._course.problems), id="home-problems")
+            yield Static(Text("\n".join(self._course.problems)), id="home-problems")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -196,7 +196,7 @@ class HomeScreen(Screen[None]):
             detail.update("")
         elif row.kind == "lesson":
             entry = self._course.entry(row.target)
-            detail.update(entry.summary if entry else "")
+            detail.update(Text(entry.summary if entry else ""))
         else:
             detail.update(tr(f"home.sandbox.{row.target}.about", self.lang))
 

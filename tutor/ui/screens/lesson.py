@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -150,14 +151,15 @@ class LessonScreen(Screen[None]):
                 tr("lesson.not_found", self.lang, error=self.load_error),
                 severity="error",
                 timeout=8,
+                markup=False,
             )
             self.action_back()  # to the course (or the screen that opened this one)
             return
         runner = self.runner
         self.title = runner.text(runner.lesson, "title")
-        self.query_one(LessonPane).border_title = self.title
+        self.query_one(LessonPane).border_title = Text(self.title)  # data, not markup
         for message in self.progress.messages:
-            self.notify(message, severity="warning", timeout=8)
+            self.notify(message, severity="warning", timeout=8, markup=False)
         prompt = self.query_one(CommandPrompt)
         prompt_setup(prompt, self._protocol)
         transcript = self.query_one(Transcript)
@@ -169,7 +171,7 @@ class LessonScreen(Screen[None]):
                 self._typed = True
             except ReplayError as exc:
                 # The lesson changed so that an earlier solution no longer passes: start over.
-                self.notify(str(exc), severity="warning", timeout=8)
+                self.notify(str(exc), severity="warning", timeout=8, markup=False)
                 runner.go_to_step(0)
                 resume_at = 0
         draw_exchanges(transcript, runner, self.lang)
@@ -360,14 +362,14 @@ class LessonScreen(Screen[None]):
         if self._last is not None and self._last[0] == "mistake":
             self._last = None  # its message was translated when it was said
         self.title = self.runner.text(self.runner.lesson, "title")
-        self.query_one(LessonPane).border_title = self.title
+        self.query_one(LessonPane).border_title = Text(self.title)  # data, not markup
         self.query_one(CommandPrompt).set_lang(lang)
         self.query_one(ServerStatePanel).set_lang(lang)
         self.call_later(self.redraw_pane)
 
     def _save(self) -> None:
         for message in save_progress(self.progress, self.runner):
-            self.notify(message, severity="warning", timeout=8)
+            self.notify(message, severity="warning", timeout=8, markup=False)
 
     # -- keys ----------------------------------------------------------------------------------
 

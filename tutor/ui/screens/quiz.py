@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -94,7 +95,7 @@ class QuizScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         title = self.runner.text(self.runner.lesson, "title")
         with Horizontal(id="quiz-top"):
-            yield Label(tr("quiz.title", self.lang, title=title), id="quiz-title")
+            yield Label(Text(tr("quiz.title", self.lang, title=title)), id="quiz-title")
             yield Label("", id="quiz-score")
         yield VerticalScroll(id="quiz-body")
         yield Footer()
@@ -243,10 +244,10 @@ class QuizScreen(Screen[None]):
         try:
             grade = self.runner.grade(self.question.id, answer)
         except AnswerError as exc:
-            self.notify(str(exc), severity="warning")
+            self.notify(str(exc), severity="warning", markup=False)
             return
         for message in save_progress(self.progress, self.runner):
-            self.notify(message, severity="warning", timeout=8)
+            self.notify(message, severity="warning", timeout=8, markup=False)
         await self.show_grade(grade)
 
     async def show_grade(self, grade: Any) -> None:
@@ -314,7 +315,7 @@ class QuizScreen(Screen[None]):
         self.lang = lang
         lesson_strings.localize_bindings(self, lang)
         title = self.runner.text(self.runner.lesson, "title")
-        self.query_one("#quiz-title", Label).update(tr("quiz.title", lang, title=title))
+        self.query_one("#quiz-title", Label).update(Text(tr("quiz.title", lang, title=title)))
         self._update_score()
         if not self.answered and not self.finished:
             self.call_later(self.show_question)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
@@ -94,7 +95,7 @@ class LessonPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         view = self._view
         yield Vertical(*map(_box, view.before), id="pane-before", classes="pane-group")
-        yield Label(view.heading, id="pane-heading")
+        yield Label(Text(view.heading), id="pane-heading")
         yield Markdown(view.body, id="pane-body")
         yield Vertical(*map(_box, view.blocks), id="pane-blocks", classes="pane-group")
 
@@ -106,7 +107,7 @@ class LessonPane(VerticalScroll):
         if view.before != old.before:
             await _refill(self.query_one("#pane-before", Vertical), view.before)
         if view.heading != old.heading:
-            self.query_one("#pane-heading", Label).update(view.heading)
+            self.query_one("#pane-heading", Label).update(Text(view.heading))
         if view.body != old.body:
             await self.query_one("#pane-body", Markdown).update(view.body)
         if view.blocks != old.blocks:
@@ -125,7 +126,7 @@ class LessonPane(VerticalScroll):
 
 def _box(block: PaneBlock) -> Widget:
     return Vertical(
-        Label(block.title, classes="pane-block-title"),
+        Label(Text(block.title), classes="pane-block-title"),
         Markdown(block.text),
         classes=f"pane-block -{block.kind}",
     )
