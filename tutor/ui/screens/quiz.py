@@ -25,6 +25,7 @@ from tutor.ui.i18n import tr
 from tutor.ui.widgets import lesson_strings
 from tutor.ui.widgets.lesson_session import save_progress
 from tutor.ui.widgets.quiz_order import OrderList
+from tutor.ui.widgets.quiz_text import option_text
 
 lesson_strings.register_strings()
 
@@ -181,10 +182,13 @@ class QuizScreen(Screen[None]):
     def _answer_widget(self, question: Question) -> Widget:
         shown = self._options(question)
         if question.type is QuestionType.CHOICE:
-            return RadioSet(*(RadioButton(text) for text in shown), id="quiz-input")
+            return RadioSet(*(RadioButton(option_text(text)) for text in shown), id="quiz-input")
         if question.type is QuestionType.MULTI:
             return AnswerList(
-                *((text, base) for text, base in zip(shown, question.options, strict=True)),
+                *(
+                    (option_text(text), base)
+                    for text, base in zip(shown, question.options, strict=True)
+                ),
                 id="quiz-input",
             )
         if question.type is QuestionType.ORDER:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from tutor.ui.widgets.quiz_text import option_text
 
 
 class OrderList(OptionList):
@@ -50,7 +53,7 @@ class OrderList(OptionList):
         options = []
         for index, (_, label) in enumerate(self._items):
             mark = "⇕ " if self._grabbed and index == highlight else "  "
-            options.append(Option(f"{mark}{index + 1}. {label}"))
+            options.append(Option(Text(f"{mark}{index + 1}. ").append_text(option_text(label))))
         self.set_options(options)
         if self._items:
             self.highlighted = max(0, min(highlight, len(self._items) - 1))
