@@ -69,7 +69,7 @@ def test_record_dialog(snap_compare, make_app, submit, theme, size):
 
 
 def test_smtp_letter_delivered(snap_compare, make_app, submit, theme):
-    """At 80x24 the short panel scrolls to the letter that just got its 250."""
+    """At 80x24 the short panel shows the letter that just got its 250, and the counts."""
 
     async def run_before(pilot):
         await submit(
@@ -85,6 +85,7 @@ def test_smtp_letter_delivered(snap_compare, make_app, submit, theme):
             ".",
         )
         await pilot.pause()
+        assert pilot.app.screen.panel.is_anchored
 
     app = make_app(("sandbox", "smtp", "article"), theme=theme)
     assert snap_compare(app, terminal_size=SIZES["80x24"], run_before=run_before)

@@ -147,11 +147,17 @@ class ServerStatePanel(VerticalScroll):
             yield Static(classes="state-panel-heading", id="maildrop-heading")
             yield DataTable(id="maildrop", cursor_type="none", zebra_stripes=False)
             yield Static(id="maildrop-total")
+            yield from self._compose_users()
         else:
+            # Envelope first, delivered letters last: after a 250 the panel anchors to its end,
+            # so the new letter and the maildrop counts above it are what a short panel shows.
             yield Static(classes="state-panel-heading", id="envelope-heading")
             yield Static(id="envelope")
+            yield from self._compose_users()
             yield Static(classes="state-panel-heading", id="delivered-heading")
             yield DataTable(id="delivered", cursor_type="none", zebra_stripes=False)
+
+    def _compose_users(self) -> ComposeResult:
         yield Static(classes="state-panel-heading", id="users-heading")
         # A plain rich table: read-only, small, and much cheaper to mount than a DataTable.
         yield Static(id="users")
@@ -357,7 +363,8 @@ class ServerStatePanel(VerticalScroll):
         self.query_one("#envelope-heading", Static).update(Text(tr("panel.envelope", lang)))
         new_letter = len(view.delivered) > self._delivered
         self._delivered = len(view.delivered)  # a new session starts again from none
-        if view.mail_from is not None and not new_letter:
+        if view.mail_from is not None and not new_letter and self.is_anchored:
+            self.anchor(False)
             self.scroll_home(animate=False)  # a new envelope is being built: show it
         unset = tr("panel.unset", lang)
         if view.mail_from is None:
@@ -393,7 +400,8 @@ class ServerStatePanel(VerticalScroll):
         table.display = True
         if new_letter:
             # A letter just got its 250: in a short panel, show it rather than the empty envelope.
-            self.call_after_refresh(self.scroll_to_widget, heading, top=True, animate=False)
+            # Anchoring (not a one-off scroll) holds once the table's new height is laid out.
+            self.anchor()
         # One row per letter: queue id over its subject, one recipient per line, so a letter to
         # several people still fits a narrow panel without a sideways scroll.
         width = self.scrollable_content_region.width - 1
