@@ -363,9 +363,8 @@ class ServerStatePanel(VerticalScroll):
         self.query_one("#envelope-heading", Static).update(Text(tr("panel.envelope", lang)))
         new_letter = len(view.delivered) > self._delivered
         self._delivered = len(view.delivered)  # a new session starts again from none
-        if view.mail_from is not None and not new_letter and self.is_anchored:
-            self.anchor(False)
-            self.scroll_home(animate=False)  # a new envelope is being built: show it
+        if view.mail_from is not None and not new_letter:
+            self.scroll_home(animate=False, immediate=True)  # a new envelope: show it
         unset = tr("panel.unset", lang)
         if view.mail_from is None:
             sender = unset
@@ -400,8 +399,8 @@ class ServerStatePanel(VerticalScroll):
         table.display = True
         if new_letter:
             # A letter just got its 250: in a short panel, show it rather than the empty envelope.
-            # Anchoring (not a one-off scroll) holds once the table's new height is laid out.
-            self.anchor()
+            # scroll_end reads the scroll range when it runs, after the table has been laid out.
+            self.call_after_refresh(self.scroll_end, animate=False)
         # One row per letter: queue id over its subject, one recipient per line, so a letter to
         # several people still fits a narrow panel without a sideways scroll.
         width = self.scrollable_content_region.width - 1
