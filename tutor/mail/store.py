@@ -2,7 +2,8 @@
 
 Messages are kept as the exact octets a POP3 client would receive (CRLF line endings), so sizes
 reported by STAT and LIST are true octet counts. Parsing for display (subject, sender) goes
-through the stdlib `email` package, RFC 2047 encoded-words included.
+through the stdlib `email` package, RFC 2047 encoded-words included; it is imported when a
+letter is first shown, not when a store is built, so that a sandbox starts without it.
 
 The store knows nothing of protocols: POP3 and SMTP sessions, the TUI and lessons all call the
 same small set of methods. `version` grows on every change so a UI can tell when to redraw.
@@ -11,16 +12,14 @@ same small set of methods. `version` grows on every change so a UI can tell when
 from __future__ import annotations
 
 import contextlib
-import email
-import email.policy
 import re
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from email.errors import HeaderParseError
-from email.header import decode_header, make_header
-from email.message import EmailMessage
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 DEFAULT_DOMAIN = "server.ru"
 #: largest message accepted by SMTP (announced as EHLO SIZE) unless a world says otherwise
@@ -36,6 +35,9 @@ def decode_header_text(value: str | None) -> str:
     """A header value as readable text, RFC 2047 encoded-words decoded where they decode."""
     if not value:
         return ""
+    from email.errors import HeaderParseError
+    from email.header import decode_header, make_header
+
     try:
         return str(make_header(decode_header(value)))
     except (UnicodeDecodeError, LookupError, ValueError, HeaderParseError):
@@ -55,12 +57,17 @@ class StoredMessage:
         return len(self.data)
 
     def parsed(self) -> EmailMessage:
+        import email.policy
+        from email.message import EmailMessage
+
         message = email.message_from_bytes(self.data, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         return message
 
     def header(self, name: str) -> str:
         """A header decoded for display. Only the header block is parsed, so this is cheap."""
+        import email.policy
+
         end = self.data.find(b"\r\n\r\n")
         head = self.data if end < 0 else self.data[: end + 2]
         raw = email.message_from_bytes(head, policy=email.policy.compat32).get(name)
@@ -131,6 +138,8 @@ class MailStore:
         return list(self._users.values())
 
     def check_password(self, name: str, password: str) -> bool:
+        import secrets  # hmac and OpenSSL: loaded at the first login, not at start-up
+
         user = self.user(name)
         # compare_digest so a wrong guess costs the same whatever it shares with the password
         return user is not None and secrets.compare_digest(

@@ -30,11 +30,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .letters import PROSE_EN, PROSE_RU, filler_letter, letter_of_size
+from . import article
+from .article import ARTICLE_DATE as ARTICLE_DATE  # re-exported: worlds is where callers look
+from .article import ARTICLE_SIZES as ARTICLE_SIZES
 from .store import DEFAULT_MAX_MESSAGE_SIZE, MailStore, normalize_crlf
-
-ARTICLE_SIZES = (46394, 20377, 27074)
-ARTICLE_DATE = "Sat, 03 Nov 2001 16:14:46 +0300"
 
 
 class WorldError(ValueError):
@@ -42,52 +41,11 @@ class WorldError(ValueError):
 
 
 def article_letters() -> list[bytes]:
-    """The three letters in ne_skagu's maildrop: 46394 + 20377 + 27074 = 93845 octets."""
-    photos = letter_of_size(
-        ARTICLE_SIZES[0],
-        {
-            "Return-Path": "<ivan@dacha.example.ru>",
-            "From": "Иван Петров <ivan@dacha.example.ru>",
-            "To": "ne_skagu@server.ru",
-            "Subject": "Фотографии с дачи",
-            "Date": "Thu, 01 Nov 2001 19:02:11 +0300",
-            "Message-ID": "<20011101190211.4417@dacha.example.ru>",
-        },
-        text="Привет!\n\nКак и обещал, высылаю фотографию сада. Остальные пришлю вечером.\n\n",
-        prose=PROSE_RU,
-        attachment=("sad.jpg", "image/jpeg"),
-        attachment_bytes=24000,
-    )
-    newsletter = letter_of_size(
-        ARTICLE_SIZES[1],
-        {
-            "Return-Path": "<news@stfw.example.ru>",
-            "From": "Mail Weekly <news@stfw.example.ru>",
-            "To": "ne_skagu@server.ru",
-            "Subject": "Mail Weekly: how your letters travel",
-            "Date": "Fri, 02 Nov 2001 08:30:00 +0300",
-            "Message-ID": "<weekly-2001-44@stfw.example.ru>",
-            "List-Id": "Mail Weekly <weekly.stfw.example.ru>",
-        },
-        text="Hello,\n\nWelcome to this week's issue.\n\n",
-        prose=PROSE_EN,
-    )
-    report = letter_of_size(
-        ARTICLE_SIZES[2],
-        {
-            "Return-Path": "<buh@office.example.ru>",
-            "From": "Бухгалтерия <buh@office.example.ru>",
-            "To": "ne_skagu@server.ru",
-            "Subject": "Отчёт за октябрь",
-            "Date": ARTICLE_DATE,
-            "Message-ID": "<otchet-oct-2001@office.example.ru>",
-        },
-        text="Добрый день!\n\nВо вложении отчёт за октябрь. Проверьте, пожалуйста, цифры.\n\n",
-        prose=PROSE_RU,
-        attachment=("otchet-oktyabr.pdf", "application/pdf"),
-        attachment_bytes=16000,
-    )
-    return [photos, newsletter, report]
+    """The three letters in ne_skagu's maildrop: 46394 + 20377 + 27074 = 93845 octets.
+
+    Read from the files shipped in tutor/mail/article (built once by `article.generate()`), so
+    a start-up needs neither the `email` package nor the building."""
+    return article.load()
 
 
 def _article(store: MailStore) -> None:
@@ -104,6 +62,8 @@ def _empty(store: MailStore) -> None:
 
 def _busy(store: MailStore) -> None:
     """A full maildrop: 40 letters, for exploring LIST, TOP and UIDL on more than three."""
+    from .letters import filler_letter  # the email package: only for worlds that build letters
+
     store.add_user("ne_skagu", "secret")
     store.add_user("poluchatel", "secret")
     for n in range(1, 41):
@@ -279,6 +239,8 @@ def message_bytes(
     size = options.get("size")
     if not isinstance(size, int) or size < 200:
         raise WorldError(f"{where}: generate needs a size of at least 200 octets")
+    from .letters import filler_letter
+
     try:
         return filler_letter(
             size,
