@@ -5,22 +5,29 @@ POP3: the session state, who is logged in, and the maildrop as a table whose row
 built (HELO name, MAIL FROM, RCPT TO) and the letters delivered. Both: the world's local users
 with their maildrop counts, straight from the store. The panel only reads values; it never
 reaches inside the engine.
+
+The tables are mounted when there is something to put in them (the maildrop at login, the
+delivered letters at the first 250): a DataTable is the panel's costliest widget to style and
+draw, and the first screen of a sandbox, in AUTHORIZATION or before MAIL, shows neither.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from tutor.mail.store import MailStore
 from tutor.protocol.session import Pop3View, SmtpView
 from tutor.ui.i18n import tr
+
+if TYPE_CHECKING:
+    from textual.widgets import DataTable
 
 SUBJECT_MAX = 36
 SUBJECT_MIN = 12
@@ -145,7 +152,7 @@ class ServerStatePanel(VerticalScroll):
         yield Static(id="state-line")
         if self.protocol == "pop3":
             yield Static(classes="state-panel-heading", id="maildrop-heading")
-            yield DataTable(id="maildrop", cursor_type="none", zebra_stripes=False)
+            # the maildrop table goes here once someone has logged in (see _table)
             yield Static(id="maildrop-total")
             yield from self._compose_users()
         else:
@@ -155,7 +162,7 @@ class ServerStatePanel(VerticalScroll):
             yield Static(id="envelope")
             yield from self._compose_users()
             yield Static(classes="state-panel-heading", id="delivered-heading")
-            yield DataTable(id="delivered", cursor_type="none", zebra_stripes=False)
+            # the delivered letters' table goes here after the first 250 (see _table)
 
     def _compose_users(self) -> ComposeResult:
         yield Static(classes="state-panel-heading", id="users-heading")
@@ -168,18 +175,34 @@ class ServerStatePanel(VerticalScroll):
             self._last = None
             self.refresh_from(self._session, self._store)
 
+    def _table_id(self) -> str:
+        return "maildrop" if self.protocol == "pop3" else "delivered"
+
+    def _mounted_table(self) -> DataTable | None:
+        """The panel's table if it has been mounted yet."""
+        found = self.query(f"#{self._table_id()}")
+        return found.first() if found else None  # type: ignore[return-value]
+
+    def _table(self) -> DataTable:
+        """The panel's table, mounted (under its heading) the first time it has rows to show."""
+        table = self._mounted_table()
+        if table is None:
+            from textual.widgets import DataTable
+
+            table_id = self._table_id()
+            table = DataTable(id=table_id, cursor_type="none", zebra_stripes=False)
+            self.mount(table, after=f"#{table_id}-heading")
+            self._setup_columns()
+        return table
+
     def _setup_columns(self) -> None:
-        lang = self.lang
-        if self.protocol == "pop3":
-            table = self.query_one("#maildrop", DataTable)
-            table.clear(columns=True)
-            for key in self._pop3_columns():
-                table.add_column(tr(f"panel.col.{key}", lang), key=key)
-        else:
-            table = self.query_one("#delivered", DataTable)
-            table.clear(columns=True)
-            for key in ("letter", "recipients", "size"):
-                table.add_column(tr(f"panel.col.{key}", lang), key=key)
+        table = self._mounted_table()
+        if table is None:
+            return  # nothing to set up until the table is needed
+        table.clear(columns=True)
+        keys = self._pop3_columns() if self.protocol == "pop3" else ("letter", "recipients", "size")
+        for key in keys:
+            table.add_column(tr(f"panel.col.{key}", self.lang), key=key)
 
     def _pop3_columns(self) -> tuple[str, ...]:
         if self._show_uid:
@@ -263,10 +286,18 @@ class ServerStatePanel(VerticalScroll):
             self._state_line(view.state, view.closed, [user_text])
         )
         heading = self.query_one("#maildrop-heading", Static)
-        table = self.query_one("#maildrop", DataTable)
         total = self.query_one("#maildrop-total", Static)
+        if not view.authenticated:
+            heading.update(Text(tr("panel.maildrop.locked", lang)))
+            total.display = False
+            table = self._mounted_table()
+            if table is not None:  # a new session after one that logged in
+                table.clear()
+                table.display = False
+            return
+        table = self._table()
         table.clear()
-        if view.closed and view.authenticated and view.user:
+        if view.closed and view.user:
             # After QUIT the deletions happened: show the maildrop as the store now holds it.
             heading.update(Text(tr("panel.maildrop.after_quit", lang, user=view.user)))
             messages = store.messages(view.user)
@@ -283,10 +314,6 @@ class ServerStatePanel(VerticalScroll):
                     self._style("muted"),
                 )
             )
-            return
-        if not view.authenticated:
-            heading.update(Text(tr("panel.maildrop.locked", lang)))
-            total.display = table.display = False
             return
         total.display = table.display = True
         heading.update(Text(tr("panel.maildrop", lang, user=view.user or "")))
@@ -388,14 +415,17 @@ class ServerStatePanel(VerticalScroll):
             envelope.append(value, self._style("value") if value != unset else None)
         self.query_one("#envelope", Static).update(envelope)
         heading = self.query_one("#delivered-heading", Static)
-        table = self.query_one("#delivered", DataTable)
-        table.clear()
         if not view.delivered:
             none_yet = tr("panel.delivered.none", lang)
             heading.update(Text(f"{tr('panel.delivered', lang)}: {none_yet}"))
-            table.display = False
+            table = self._mounted_table()
+            if table is not None:  # a new session after one that delivered
+                table.clear()
+                table.display = False
             return
         heading.update(Text(tr("panel.delivered", lang)))
+        table = self._table()
+        table.clear()
         table.display = True
         if new_letter:
             # A letter just got its 250: in a short panel, show it rather than the empty envelope.
