@@ -64,6 +64,11 @@ async def submit_lines(pilot, *lines: str) -> None:
     without paying for one simulated key press per character."""
     from tutor.ui.widgets import CommandPrompt
 
+    # The start screen composes in its own task: a snapshot's run_before can begin first.
+    for _ in range(100):
+        if pilot.app.screen.query(CommandPrompt):
+            break
+        await pilot.pause()
     prompt = pilot.app.screen.query_one(CommandPrompt)
     for line in lines:
         prompt.value = line
