@@ -88,3 +88,30 @@ async def test_home_start_screen_and_sandbox_from_it(make_app):
         assert "f1" in footer_text(app) and "escape" in footer_text(app)
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_start_screens_go_back_where_a_user_expects(make_app):
+    """A sandbox started alone has nothing to go back to; a lesson started by `learn` leads to
+    the course on Esc, and a sandbox opened from there goes back to the course."""
+    from tutor.ui.screens.home import HomeScreen
+    from tutor.ui.screens.lesson import LessonScreen
+
+    app = make_app(("sandbox", "pop3", "article"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.screen_stack == [app.screen]  # the sandbox is the first screen
+        assert "escape" not in footer_text(app)
+        await pilot.press("escape")
+        assert isinstance(app.screen, SandboxScreen)
+
+    app = make_app(("lesson", "pop3-article"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        app.action_open_sandbox("pop3")
+        await pilot.pause()
+        assert "escape" in footer_text(app)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)

@@ -67,13 +67,33 @@ class MailTutorApp(App[None]):
     # -- screens -----------------------------------------------------------------------------
 
     def get_default_screen(self) -> Any:
-        """The start screen is the bottom of the stack (screen_stack[0]).
+        """The home and sandbox screens start at the bottom of the stack (screen_stack[0]).
 
         Textual composes this screen in its start-up and paints it first. Pushing the start
         screen from on_mount instead composed and styled an empty default screen under it, and
         laid out and drew the start screen twice, once inside Textual's start-up batch where the
-        frame is thrown away: ~25 ms of every start."""
+        frame is thrown away: ~25 ms of every start. A lesson is still pushed (on_mount) over
+        Textual's default screen, because its Esc switches to the course, and Textual cannot
+        switch away from the bottom screen."""
+        if self._start_kind() == "lesson":
+            return super().get_default_screen()
         return self.start_screen()
+
+    def on_mount(self) -> None:
+        if self._start_kind() == "lesson":
+            self.push_screen(self.start_screen())
+
+    def screens_below(self, screen: Any) -> int:
+        """How many of mailtutor's own screens lie under `screen` (Textual's empty default
+        screen, under a lesson started by `mailtutor learn`, does not count)."""
+        stack = self.screen_stack
+        if screen not in stack:
+            return 0
+        below = stack[: stack.index(screen)]
+        return sum(1 for other in below if other.id != "_default")
+
+    def _start_kind(self) -> str:
+        return self.start if isinstance(self.start, str) else self.start[0]
 
     def start_screen(self) -> Any:
         start = self.start

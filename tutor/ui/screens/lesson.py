@@ -482,7 +482,7 @@ class LessonScreen(Screen[None]):
     def action_back(self) -> None:
         if self.runner is not None:
             self._save()
-        if len(self.app.screen_stack) > 1:  # [0] is the screen the app started on
+        if self.app.screens_below(self):
             self.dismiss(None)
         else:
             # Opened straight from `mailtutor learn`: Esc leads to the course.

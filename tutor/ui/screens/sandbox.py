@@ -274,8 +274,7 @@ class SandboxScreen(Screen):
 
     def _has_screen_below(self) -> bool:
         """True when another of the app's screens (home, a lesson) lies under this one."""
-        stack = self.app.screen_stack
-        return self in stack and stack.index(self) >= 1  # [0] is the screen the app started on
+        return self.app.screens_below(self) > 0
 
     def action_back(self) -> None:
         if self._has_screen_below() and self.app.screen is self:
