@@ -132,7 +132,8 @@ class SandboxScreen(Screen):
 
     def compose(self) -> ComposeResult:
         # Pick the layout before the first frame: switching it later restyles every widget.
-        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
+        # No restyle now: the children are styled as they mount, the screen when it resumes.
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow", update=False)
         yield ServerStatePanel(
             self.protocol, lang=self.lang, world=world_label(self.world), id="state-panel"
         )
