@@ -289,3 +289,41 @@ def test_snapshot_solution_confirmation(snap_compare, make_app, submit, theme, s
 
     app = make_app(("lesson", UI_POP3), theme=theme)
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
+
+
+async def test_f1_shows_the_commands_of_the_lessons_protocol(make_app) -> None:
+    from tutor.ui.screens.help import HelpScreen
+
+    app = make_app(("lesson", "smtp-article"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.protocol == "smtp"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_offers_the_lessons_actions_and_they_work(make_app) -> None:
+    from tutor.ui.commands import MailTutorCommands
+
+    app = make_app(("lesson", UI_POP3))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        hits = {hit.display: hit async for hit in MailTutorCommands(screen).discover()}
+        for name in (
+            "Next hint",
+            "Redo this step",
+            "Restart the lesson",
+            "Take the quiz",
+            "Watch the lesson play itself",
+            "Protocol help",
+        ):
+            assert name in hits
+        assert "Record this session as a lesson" not in hits  # only sandboxes record
+        before = screen.runner.hints_shown
+        await hits["Next hint"].command()
+        await pilot.pause()
+        assert screen.runner.hints_shown == before + 1

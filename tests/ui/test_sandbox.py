@@ -234,9 +234,9 @@ async def test_narrow_layout_and_panel_toggle(make_app):
         assert screen.has_class("-narrow")
         assert screen.panel.region.width == 80 and screen.panel.region.y == 0
         assert screen.prompt.region.bottom <= 23  # above the footer
-        await pilot.press("f2")
+        await pilot.press("f3")
         assert not screen.panel.display
-        await pilot.press("f2")
+        await pilot.press("f3")
         assert screen.panel.display
         await pilot.resize_terminal(140, 40)
         await pilot.pause()

@@ -126,6 +126,10 @@ class MailTutorApp(App[None]):
     def action_protocol_help(self) -> None:
         from tutor.ui.screens.help import HelpScreen
 
+        screen_help = getattr(self.screen, "action_help", None)
+        if screen_help is not None:  # sandboxes and lessons know their protocol best
+            screen_help()
+            return
         protocol = getattr(self.screen, "protocol", None) or "pop3"
         self.push_screen(HelpScreen(protocol, self.lang))
 

@@ -11,7 +11,7 @@ from tutor.ui.i18n import tr
 
 
 class MailTutorCommands(Provider):
-    """New sandboxes, protocol help, theme, language, record, quit."""
+    """New sandboxes, protocol help, theme, language, the lesson's actions, record, quit."""
 
     def _entries(self) -> list[tuple[str, str, Callable[[], object]]]:
         app = self.app
@@ -43,6 +43,16 @@ class MailTutorCommands(Provider):
                 partial(app.run_action, "switch_language"),
             ),
         ]
+        # The lesson's own actions, offered only where a lesson is open.
+        for action in ("hint", "reset_step", "reset_lesson", "quiz", "demo"):
+            if hasattr(self.screen, f"action_{action}"):
+                entries.append(
+                    (
+                        tr(f"palette.{action}", lang),
+                        tr(f"palette.{action}.help", lang),
+                        partial(self.screen.run_action, action),
+                    )
+                )
         if hasattr(self.screen, "action_record"):
             entries.append(
                 (

@@ -109,6 +109,31 @@ register(
             "en": "Save the dialogue as a lesson skeleton (YAML)",
             "ru": "Сохранить диалог как заготовку урока (YAML)",
         },
+        "palette.hint": {"en": "Next hint", "ru": "Следующая подсказка"},
+        "palette.hint.help": {
+            "en": "Show the next hint for this step (F2)",
+            "ru": "Показать следующую подсказку к шагу (F2)",
+        },
+        "palette.reset_step": {"en": "Redo this step", "ru": "Шаг заново"},
+        "palette.reset_step.help": {
+            "en": "Start the step again on a fresh connection (F5)",
+            "ru": "Начать шаг заново с новым соединением (F5)",
+        },
+        "palette.reset_lesson": {"en": "Restart the lesson", "ru": "Начать урок заново"},
+        "palette.reset_lesson.help": {
+            "en": "Back to the first step, with a fresh world (F6)",
+            "ru": "Вернуться к первому шагу, мир — заново (F6)",
+        },
+        "palette.quiz": {"en": "Take the quiz", "ru": "Пройти тест"},
+        "palette.quiz.help": {
+            "en": "The lesson's self-check questions (F7)",
+            "ru": "Вопросы для самопроверки по уроку (F7)",
+        },
+        "palette.demo": {"en": "Watch the lesson play itself", "ru": "Показать урок в действии"},
+        "palette.demo.help": {
+            "en": "Replay the solutions with pause, step and speed keys (F8)",
+            "ru": "Проиграть решения: пауза, шаг, скорость (F8)",
+        },
         "palette.quit": {"en": "Quit mailtutor", "ru": "Выйти из mailtutor"},
         "palette.quit.help": {"en": "Leave the application", "ru": "Закрыть приложение"},
         "palette.not_here": {

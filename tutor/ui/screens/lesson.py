@@ -81,6 +81,7 @@ class LessonScreen(Screen[None]):
     """
 
     BINDINGS = [
+        Binding("f1", "help", "Help", id="lesson.help"),
         Binding("f2", "hint", "Hint", id="lesson.hint"),
         Binding("f3", "toggle_panel", "Lesson/Server", id="lesson.toggle_panel"),
         Binding("f5", "reset_step", "Redo step", id="lesson.reset_step"),
@@ -417,6 +418,13 @@ class LessonScreen(Screen[None]):
         if self.has_class("-show-server"):
             self.remove_class("-show-server")
             self._update_tabs()
+
+    def action_help(self) -> None:
+        """The command reference of the protocol the lesson is speaking now."""
+        from tutor.ui.screens.help import HelpScreen
+
+        protocol = self.runner.protocol.value if self.runner is not None else "pop3"
+        self.app.push_screen(HelpScreen(protocol, self.lang))
 
     def action_toggle_panel(self) -> None:
         self.toggle_class("-show-server")

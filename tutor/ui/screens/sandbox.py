@@ -6,7 +6,7 @@ keeps the (line, replies) pairs so that ctrl+r can save them as a lesson skeleto
 
 Layout: wide terminals put the state panel beside the dialogue; below 110 columns it docks on
 top, short, so that at 80x24 the transcript, the prompt and the maildrop are all visible at once.
-F2 hides or shows the panel for a full-height transcript.
+F3 hides or shows the panel for a full-height transcript (F3 is the panel key in lessons too).
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class SandboxScreen(Screen):
         Binding("f1", "help", "Help", id="sandbox.help"),
         Binding("ctrl+r", "record", "Record", id="sandbox.record"),
         Binding("ctrl+n", "new_session", "New session", id="sandbox.new_session"),
-        Binding("f2", "toggle_panel", "State panel", id="sandbox.toggle_panel"),
+        Binding("f3", "toggle_panel", "State panel", id="sandbox.toggle_panel"),
         Binding("escape", "back", "Back", id="sandbox.back"),
         # The prompt keeps focus; these scroll the dialogue without leaving it.
         Binding("pageup", "scroll_transcript(-1)", show=False, id="sandbox.page_up"),

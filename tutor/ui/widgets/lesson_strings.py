@@ -117,6 +117,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Finish the steps first; the quiz comes after.",
         "ru": "Сначала пройдите шаги, тест — после них.",
     },
+    "key.lesson.help": {"en": "Help", "ru": "Справка"},
     "key.lesson.hint": {"en": "Hint", "ru": "Подсказка"},
     "key.lesson.toggle_panel": {"en": "Panel", "ru": "Панель"},
     "key.lesson.reset_step": {"en": "Redo step", "ru": "Шаг заново"},
