@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tutor.protocol.headers import decode_header_text as decode_header_text  # re-exported
+from tutor.protocol.maildrop import MaildropError
+
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
@@ -29,20 +32,6 @@ DEFAULT_MAX_MESSAGE_SIZE = 10 * 1024 * 1024
 def normalize_crlf(data: bytes) -> bytes:
     """Give every line a CRLF ending, whatever it had (LF, CRLF, or a mix)."""
     return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-
-
-def decode_header_text(value: str | None) -> str:
-    """A header value as readable text, RFC 2047 encoded-words decoded where they decode."""
-    if not value:
-        return ""
-    from email.errors import HeaderParseError
-    from email.header import decode_header, make_header
-
-    try:
-        return str(make_header(decode_header(value)))
-    except (UnicodeDecodeError, LookupError, ValueError, HeaderParseError):
-        # e.g. "=?utf-8?b?a?=": bad base64 in an encoded-word raises HeaderParseError
-        return value
 
 
 @dataclass(eq=False, slots=True)
@@ -89,7 +78,7 @@ class User:
     messages: list[StoredMessage] = field(default_factory=list)
 
 
-class MailStoreError(Exception):
+class MailStoreError(MaildropError):
     pass
 
 

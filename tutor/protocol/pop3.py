@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..mail.store import MailStore, MailStoreError, StoredMessage
+from .maildrop import Letter, MaildropError, Maildrops
 from .replies import Reply, err, ok
 from .session import CommandHelp, MessageView, Pop3View, Session, as_text
 
@@ -153,7 +153,7 @@ class Pop3Session(Session):
 
     def __init__(
         self,
-        store: MailStore,
+        store: Maildrops,
         *,
         hostname: str | None = None,
         timestamp: str | None = None,
@@ -170,7 +170,7 @@ class Pop3Session(Session):
         self._allowed = _ALLOWED[AUTHORIZATION]
         self._user: str | None = None  # name given by USER/APOP, then the logged-in name
         self._locked: str | None = None  # the maildrop this session holds the lock of
-        self._messages: list[StoredMessage] = []  # the snapshot; number n is index n - 1
+        self._messages: list[Letter] = []  # the snapshot; number n is index n - 1
         self._deleted: list[bool] = []
         self._count = 0  # messages not marked deleted
         self._octets = 0  # and their total size
@@ -398,7 +398,7 @@ class Pop3Session(Session):
         if doomed:
             try:
                 self.store.delete(self._locked or "", doomed)
-            except (OSError, MailStoreError):
+            except (OSError, MaildropError):
                 failed = True  # e.g. a Maildir file that could not be removed
         self._release()
         self.closed = True
@@ -439,7 +439,7 @@ class Pop3Session(Session):
             self.store.unlock(self._locked)
             self._locked = None
 
-    def _display_of(self, index: int, message: StoredMessage) -> tuple[str, str]:
+    def _display_of(self, index: int, message: Letter) -> tuple[str, str]:
         # Header parsing is for the UI only; cached so a redraw does not re-parse every letter.
         cached = self._display.get(index)
         if cached is None:

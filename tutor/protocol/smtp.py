@@ -35,7 +35,8 @@ from email.policy import compat32
 from email.utils import format_datetime
 from typing import ClassVar
 
-from ..mail.store import MailStore, MailStoreError, decode_header_text
+from .headers import decode_header_text
+from .maildrop import MaildropError, Maildrops
 from .replies import Reply, decode_for_display, dot_unstuff
 from .session import CommandHelp, DeliveredView, Session, SmtpView, as_text
 
@@ -311,7 +312,7 @@ class SmtpSession(Session):
 
     def __init__(
         self,
-        store: MailStore,
+        store: Maildrops,
         *,
         hostname: str | None = None,
         strict: bool | None = None,
@@ -695,7 +696,7 @@ class SmtpSession(Session):
         try:
             for user in self._rcpt_users.values():
                 self.store.deliver(user, data)
-        except (MailStoreError, OSError):
+        except (MaildropError, OSError):
             return R_LOCAL_ERROR
         head_end = data.find(b"\r\n\r\n", 0, _HEAD_KEPT)
         head = data[: head_end + 2] if head_end >= 0 else data[:_HEAD_KEPT]
