@@ -21,13 +21,13 @@ import multiprocessing
 import os
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from server_process import Server  # bench/ is on sys.path when a script here runs
+
 LETTER_SIZE = 10 * 1024
 START_TIMEOUT = 60.0
 TERMINATOR = b"\r\n.\r\n"
@@ -57,35 +57,6 @@ def write_world(path: Path, users: int, letters: int) -> None:
 # -- servers under test ------------------------------------------------------------------------
 
 
-class Server:
-    """A server subprocess that prints "... listening on HOST:PORT" when ready."""
-
-    def __init__(self, name: str, command: list[str], marker: str) -> None:
-        self.name = name
-        self.proc = subprocess.Popen(
-            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        deadline = time.monotonic() + START_TIMEOUT
-        assert self.proc.stdout is not None
-        while True:
-            line = self.proc.stdout.readline()
-            if not line or time.monotonic() > deadline:
-                self.stop()
-                raise SystemExit(f"{name} did not start: {self.proc.stderr.read()}")
-            if line.startswith(marker):
-                self.port = int(line.rsplit(":", 1)[1])
-                break
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
 def start_mailtutor(world: Path) -> Server:
     command = [
         sys.executable,
@@ -99,12 +70,15 @@ def start_mailtutor(world: Path) -> Server:
         "--smtp-port",
         "0",
     ]
-    return Server("mailtutor", command, "POP3 listening on")
+    return Server("mailtutor", command, "POP3 listening on", START_TIMEOUT)
 
 
 def start_twisted(world: Path) -> Server:
     return Server(
-        "twisted", [sys.executable, __file__, "--serve-twisted", str(world)], "twisted listening"
+        "twisted",
+        [sys.executable, __file__, "--serve-twisted", str(world)],
+        "twisted listening",
+        START_TIMEOUT,
     )
 
 

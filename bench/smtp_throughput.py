@@ -28,7 +28,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from server_process import Server  # bench/ is on sys.path when a script here runs
+
 CACHE = Path(os.environ.get("MAILTUTOR_BENCH_CACHE", Path.home() / ".cache" / "mailtutor-bench"))
 SENDER = "ne_skagu@server.ru"
 RECIPIENT = "poluchatel@server.ru"
@@ -36,35 +37,6 @@ START_TIMEOUT = 30.0
 
 
 # -- servers under test ------------------------------------------------------------------------
-
-
-class Server:
-    """A server subprocess that prints "... listening on HOST:PORT" when ready."""
-
-    def __init__(self, name: str, command: list[str], marker: str) -> None:
-        self.name = name
-        self.proc = subprocess.Popen(
-            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        deadline = time.monotonic() + START_TIMEOUT
-        assert self.proc.stdout is not None
-        while True:
-            line = self.proc.stdout.readline()
-            if not line or time.monotonic() > deadline:
-                self.stop()
-                raise SystemExit(f"{name} did not start: {self.proc.stderr.read()}")
-            if line.startswith(marker):
-                self.port = int(line.rsplit(":", 1)[1])
-                break
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def start_mailtutor() -> Server:
@@ -82,11 +54,16 @@ def start_mailtutor() -> Server:
         "--max-connections",
         "1000",
     ]
-    return Server("mailtutor", command, "SMTP listening on")
+    return Server("mailtutor", command, "SMTP listening on", START_TIMEOUT)
 
 
 def start_aiosmtpd() -> Server:
-    return Server("aiosmtpd", [sys.executable, __file__, "--serve-aiosmtpd"], "aiosmtpd listening")
+    return Server(
+        "aiosmtpd",
+        [sys.executable, __file__, "--serve-aiosmtpd"],
+        "aiosmtpd listening",
+        START_TIMEOUT,
+    )
 
 
 def serve_aiosmtpd() -> None:

@@ -1,0 +1,38 @@
+"""A server under test, run as a subprocess: shared by the throughput benchmarks."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Server:
+    """A server subprocess that prints "... listening on HOST:PORT" when ready."""
+
+    def __init__(self, name: str, command: list[str], marker: str, start_timeout: float) -> None:
+        self.name = name
+        self.proc = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        deadline = time.monotonic() + start_timeout
+        assert self.proc.stdout is not None
+        while True:
+            line = self.proc.stdout.readline()
+            if not line or time.monotonic() > deadline:
+                self.stop()
+                raise SystemExit(f"{name} did not start: {self.proc.stderr.read()}")
+            if line.startswith(marker):
+                self.port = int(line.rsplit(":", 1)[1])
+                break
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
