@@ -25,11 +25,12 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from .maildrop import Letter, MaildropError, Maildrops
 from .replies import Reply, err, ok
-from .session import CommandHelp, MessageView, Pop3View, Session, as_text
+from .session import CommandHelp, MessageView, Pop3View, Session, as_text, command_help
 
 AUTHORIZATION = "AUTHORIZATION"
 TRANSACTION = "TRANSACTION"
@@ -465,19 +466,7 @@ _HANDLERS: dict[str, Callable[[Pop3Session, str], Reply]] = {
 }
 
 
-def _states_of(keyword: str) -> tuple[str, ...]:
-    return tuple(state for state, commands in STATE_COMMANDS.items() if keyword in commands)
-
-
-def _help(
-    keyword: str,
-    syntax: str,
-    summary: str,
-    replies: tuple[str, ...],
-    rfc: str,
-    article_name: str | None = None,
-) -> CommandHelp:
-    return CommandHelp(keyword, syntax, _states_of(keyword), summary, replies, rfc, article_name)
+_help = partial(command_help, STATE_COMMANDS)
 
 
 #: The command reference: one row per command, states taken from STATE_COMMANDS.

@@ -14,6 +14,7 @@ they never reach inside the engine.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -204,3 +205,18 @@ class CommandHelp:
     replies: tuple[str, ...]  # RFC reply forms, e.g. ("+OK 120 octets", "-ERR no such message")
     rfc: str  # "RFC 1939 §7"
     article_name: str | None = None  # the article's name where it differs ("loop" for NOOP)
+
+
+def command_help(
+    state_commands: Mapping[str, Iterable[str]],
+    keyword: str,
+    syntax: str,
+    summary: str,
+    replies: tuple[str, ...],
+    rfc: str,
+    article_name: str | None = None,
+) -> CommandHelp:
+    """A CommandHelp row whose states come from the engine's own state table, so the help
+    screen can never disagree with what the engine allows."""
+    states = tuple(state for state, commands in state_commands.items() if keyword in commands)
+    return CommandHelp(keyword, syntax, states, summary, replies, rfc, article_name)

@@ -33,12 +33,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.policy import compat32
 from email.utils import format_datetime
+from functools import partial
 from typing import ClassVar
 
 from .headers import decode_header_text
 from .maildrop import MaildropError, Maildrops
 from .replies import Reply, decode_for_display, dot_unstuff
-from .session import CommandHelp, DeliveredView, Session, SmtpView, as_text
+from .session import CommandHelp, DeliveredView, Session, SmtpView, as_text, command_help
 
 # -- limits (RFC 5321 §4.5.3.1), named as aiosmtpd names its own ------------------------------
 
@@ -734,10 +735,6 @@ _HANDLERS: dict[str, Callable[[SmtpSession, str], Reply]] = {
 # -- the command reference ----------------------------------------------------------------------
 
 
-def _states_of(keyword: str) -> tuple[str, ...]:
-    return tuple(state for state, commands in STATE_COMMANDS.items() if keyword in commands)
-
-
 def _form(reply: Reply) -> str:
     return reply.status_lines()[-1]
 
@@ -746,15 +743,7 @@ _EXAMPLE_ADDRESS = "nobody@server.ru"
 _FOREIGN_ADDRESS = "friend@example.org"
 
 
-def _help(
-    keyword: str,
-    syntax: str,
-    summary: str,
-    replies: tuple[str, ...],
-    rfc: str,
-    article_name: str | None = None,
-) -> CommandHelp:
-    return CommandHelp(keyword, syntax, _states_of(keyword), summary, replies, rfc, article_name)
+_help = partial(command_help, STATE_COMMANDS)
 
 
 #: The command reference: one row per command, states taken from STATE_COMMANDS.
