@@ -13,61 +13,31 @@ from tutor.ui.i18n import tr
 class MailTutorCommands(Provider):
     """New sandboxes, protocol help, theme, language, the lesson's actions, record, quit."""
 
+    #: (string key, action run on the app) offered on every screen, in palette order
+    APP_ENTRIES = (
+        ("palette.sandbox_pop3", "open_sandbox('pop3')"),
+        ("palette.sandbox_smtp", "open_sandbox('smtp')"),
+        ("palette.help", "protocol_help"),
+        ("palette.theme", "toggle_theme"),
+        ("palette.lang", "switch_language"),
+    )
+    #: actions offered only where the current screen has them (a lesson; a sandbox records)
+    SCREEN_ENTRIES = ("hint", "reset_step", "reset_lesson", "quiz", "demo", "record")
+
     def _entries(self) -> list[tuple[str, str, Callable[[], object]]]:
         app = self.app
         lang = getattr(app, "lang", "en")
-        entries: list[tuple[str, str, Callable[[], object]]] = [
-            (
-                tr("palette.sandbox_pop3", lang),
-                tr("palette.sandbox_pop3.help", lang),
-                partial(app.run_action, "open_sandbox('pop3')"),
-            ),
-            (
-                tr("palette.sandbox_smtp", lang),
-                tr("palette.sandbox_smtp.help", lang),
-                partial(app.run_action, "open_sandbox('smtp')"),
-            ),
-            (
-                tr("palette.help", lang),
-                tr("palette.help.help", lang),
-                partial(app.run_action, "protocol_help"),
-            ),
-            (
-                tr("palette.theme", lang),
-                tr("palette.theme.help", lang),
-                partial(app.run_action, "toggle_theme"),
-            ),
-            (
-                tr("palette.lang", lang),
-                tr("palette.lang.help", lang),
-                partial(app.run_action, "switch_language"),
-            ),
+
+        def entry(key: str, run: Callable[[], object]) -> tuple[str, str, Callable[[], object]]:
+            return tr(key, lang), tr(f"{key}.help", lang), run
+
+        entries = [entry(key, partial(app.run_action, action)) for key, action in self.APP_ENTRIES]
+        entries += [
+            entry(f"palette.{action}", partial(self.screen.run_action, action))
+            for action in self.SCREEN_ENTRIES
+            if hasattr(self.screen, f"action_{action}")
         ]
-        # The lesson's own actions, offered only where a lesson is open.
-        for action in ("hint", "reset_step", "reset_lesson", "quiz", "demo"):
-            if hasattr(self.screen, f"action_{action}"):
-                entries.append(
-                    (
-                        tr(f"palette.{action}", lang),
-                        tr(f"palette.{action}.help", lang),
-                        partial(self.screen.run_action, action),
-                    )
-                )
-        if hasattr(self.screen, "action_record"):
-            entries.append(
-                (
-                    tr("palette.record", lang),
-                    tr("palette.record.help", lang),
-                    partial(app.run_action, "record"),
-                )
-            )
-        entries.append(
-            (
-                tr("palette.quit", lang),
-                tr("palette.quit.help", lang),
-                partial(app.run_action, "quit"),
-            )
-        )
+        entries.append(entry("palette.quit", partial(app.run_action, "quit")))
         return entries
 
     async def discover(self) -> Hits:
