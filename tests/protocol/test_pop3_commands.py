@@ -594,3 +594,33 @@ def test_a_dropped_session_answers_nothing_more(store: MailStore) -> None:
     reply = one(session, "STAT")
     assert reply.wire() == b"-ERR connection closed\r\n" and reply.closes
     assert session.receive(b"STAT\r\n") == []
+
+
+def test_retr_is_the_same_on_the_wire_from_the_cache_and_without_it() -> None:
+    from typing import NamedTuple
+
+    from tutor.mail.worlds import build_world
+    from tutor.protocol.pop3 import Pop3Session
+
+    def retr_wire(store) -> bytes:
+        session = Pop3Session(store, timestamp="<1.1@x>")
+        session.receive(b"USER ne_skagu\r\nPASS secret\r\n")
+        wire = b"".join(r.wire() for r in session.receive(b"RETR 1\r\nRETR 1\r\n"))
+        session.abort()  # unlock the maildrop for the next session
+        return wire
+
+    store = build_world("article")
+    first = retr_wire(store)
+    assert first == retr_wire(store)  # the second session is served from the cache
+    assert first.count(b"\r\n.\r\n") == 2
+
+    class PlainLetter(NamedTuple):  # a Letter that cannot be weakly referenced: no cache
+        uid: str
+        data: bytes
+        size: int
+        subject: str
+        sender: str
+
+    letters = [PlainLetter(m.uid, m.data, m.size, "", "") for m in store.messages("ne_skagu")]
+    store.messages = lambda name: list(letters)  # type: ignore[method-assign]
+    assert retr_wire(store) == first

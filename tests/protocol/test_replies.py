@@ -90,3 +90,12 @@ def test_replies_are_values() -> None:
 def test_a_dot_after_a_bare_lf_is_stuffed_too() -> None:
     # Letters keep their exact octets; an LF-tolerant client must not end RETR at this ".".
     assert ok(body=b"before\n.\nafter\r\n").wire() == b"+OK\r\nbefore\n..\nafter\r\n.\r\n"
+
+
+def test_a_cached_wire_form_is_what_would_be_sent_anyway() -> None:
+    from tutor.protocol.replies import wire_body
+
+    body = b".dot\r\nplain"
+    cached = Reply("+OK", ("x",), body, False, wire_body(body))
+    assert cached.wire() == Reply("+OK", ("x",), body).wire() == b"+OK x\r\n..dot\r\nplain\r\n.\r\n"
+    assert cached == Reply("+OK", ("x",), body)  # the cache is not part of the value

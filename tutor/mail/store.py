@@ -34,7 +34,7 @@ def normalize_crlf(data: bytes) -> bytes:
     return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, weakref_slot=True)  # engines cache per letter
 class StoredMessage:
     """One letter in a maildrop. `uid` is stable for the message's whole life (UIDL)."""
 

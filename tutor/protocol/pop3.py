@@ -23,13 +23,14 @@ import itertools
 import os
 import secrets
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
 
 from .maildrop import Letter, MaildropError, Maildrops
-from .replies import Reply, err, ok
+from .replies import Reply, err, ok, wire_body
 from .session import CommandHelp, MessageView, Pop3View, Session, as_text, command_help
 
 AUTHORIZATION = "AUTHORIZATION"
@@ -134,6 +135,22 @@ def top_of(data: bytes, lines: int) -> bytes:
         nxt = data.find(b"\r\n", pos)
         pos = end if nxt < 0 else nxt + 2
     return data[:pos]
+
+
+#: letter -> its data in wire form. Letters never change and a maildrop's letters are fetched
+#: again and again, so each is stuffed once; the entry goes when the letter does.
+_WIRE_FORMS: weakref.WeakKeyDictionary[Letter, bytes] = weakref.WeakKeyDictionary()
+
+
+def _wire_form(message: Letter) -> bytes | None:
+    """RETR's body in wire form, cached per letter (None: a letter type that cannot be cached)."""
+    try:
+        cached = _WIRE_FORMS.get(message)
+        if cached is None:
+            cached = _WIRE_FORMS[message] = wire_body(message.data)
+    except TypeError:  # not weakly referenceable, or not hashable: stuff it at send time
+        return None
+    return cached
 
 
 def apop_digest(timestamp: str, secret: str) -> str:
@@ -323,7 +340,7 @@ class Pop3Session(Session):
         if isinstance(index, Reply):
             return index
         message = self._messages[index]
-        return ok(f"{message.size} octets", message.data)
+        return Reply("+OK", (f"{message.size} octets",), message.data, False, _wire_form(message))
 
     def _cmd_dele(self, rest: str) -> Reply:
         args = rest.split()

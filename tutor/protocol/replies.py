@@ -8,7 +8,7 @@ same value, so what a learner reads is byte for byte what a real client receives
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 CRLF = b"\r\n"
@@ -54,6 +54,13 @@ def dot_stuff(body: bytes) -> bytes:
     return body.replace(b"\n.", b"\n..")
 
 
+def wire_body(body: bytes) -> bytes:
+    """A multi-line reply's data as sent: CRLF-ended and stuffed, without the final "."."""
+    if body and not body.endswith(CRLF):
+        body += CRLF
+    return dot_stuff(body)
+
+
 def dot_unstuff(body: bytes) -> bytes:
     """Undo `dot_stuff` (RFC 5321 section 4.5.2): remove one leading "." from each line."""
     if body.startswith(b"."):
@@ -77,6 +84,8 @@ class Reply:
     lines: tuple[str, ...] = ("",)
     body: bytes | None = None
     closes: bool = False
+    #: `body` already in wire form (`wire_body(body)`), when the engine keeps it cached
+    wire_form: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def kind(self) -> ReplyKind:
@@ -144,10 +153,8 @@ class Reply:
         head = (f"{self.status} {first}" if first else self.status).encode("utf-8") + CRLF
         if self.body is None:
             return head
-        body = self.body
-        if body and not body.endswith(CRLF):
-            body += CRLF
-        return head + dot_stuff(body) + b".\r\n"
+        stuffed = self.wire_form if self.wire_form is not None else wire_body(self.body)
+        return head + stuffed + b".\r\n"
 
 
 _CHARSET_RE = re.compile(rb"charset=\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
