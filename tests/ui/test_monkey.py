@@ -116,3 +116,51 @@ async def test_random_keys_and_pastes_do_not_crash(
         screen.action_new_session()
         screen.send("noop" if protocol == "smtp" else "user ne_skagu")
         assert screen.transcript.lines[-1][0] == "ok"
+
+
+LESSON_KEYS = [*SPECIAL_KEYS, "f3", "f5", "f6", "f7", "f8", "y", "n", "r", "l", "plus", "minus"]
+
+
+def random_lesson_key(rng: random.Random) -> events.Key:
+    """Keys that wander through home, lessons, their quiz and demo (never "q": home quits)."""
+    if rng.random() < 0.35:
+        key = rng.choice(LESSON_KEYS)
+        character = {"space": " ", "plus": "+", "minus": "-"}.get(
+            key, key if len(key) == 1 else None
+        )
+        return events.Key(key, character)
+    char = rng.choice("abcdefghijkmnoprstuvwxyz0123456789 .:<>@")
+    return events.Key(char if char.isalnum() else {" ": "space"}.get(char, char), char)
+
+
+@pytest.mark.parametrize("start", ["home", "quiz"])
+async def test_random_keys_through_home_lessons_quiz_and_demo(
+    make_app, monkeypatch, tmp_path, start
+):
+    from tutor.ui.screens.home import HomeScreen
+
+    monkeypatch.chdir(tmp_path)
+    rng = random.Random(f"mailtutor-lessons-{start}")
+    app = make_app("home" if start == "home" else ("lesson", "pop3-article"))
+    seen: set[str] = set()
+    async with app.run_test(size=(80, 24)) as pilot:
+        if start == "quiz":
+            await pilot.pause()
+            app.screen.action_quiz()  # before the steps are done the screen says so; F7 again
+        for _ in range(20):
+            for _ in range(40):
+                if rng.random() < 0.04:
+                    app.post_message(random_paste(rng))
+                else:
+                    app.post_message(random_lesson_key(rng))
+            await pilot.pause()
+            assert app.is_running
+            seen.add(type(app.screen).__name__)
+            assert app.screen.id != "_default"  # never stranded on an empty screen
+        assert len(seen) >= 2, seen  # the keys really went places
+        # Never stranded on Textual's empty default screen: one of ours is always on top.
+        assert app.screen.id != "_default", [type(s).__name__ for s in app.screen_stack]
+        while len(app.screen_stack) > 1 and not isinstance(app.screen, HomeScreen):
+            app.pop_screen()
+            await pilot.pause()
+        assert app.is_running

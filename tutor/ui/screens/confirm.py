@@ -85,7 +85,10 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id == "confirm-yes")
+        self.action_answer(event.button.id == "confirm-yes")
 
     def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+        # Answer once: a key (y/n) and a queued button press can both arrive, and a second
+        # dismiss would pop the lesson beneath, leaving the learner on an empty screen.
+        if self.is_current:
+            self.dismiss(yes)

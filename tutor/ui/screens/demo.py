@@ -208,6 +208,8 @@ class DemoScreen(Screen[None]):
         self._schedule()
 
     def action_back(self) -> None:
+        if not self.is_current:  # a second queued Escape must not pop the screen beneath
+            return
         if self._timer is not None:
             self._timer.stop()
         self.dismiss(None)

@@ -488,6 +488,8 @@ class LessonScreen(Screen[None]):
         self.app.push_screen(DemoScreen(self.id_or_path, self.lang))
 
     def action_back(self) -> None:
+        if not self.is_current:  # a queued Escape from a screen that just closed
+            return
         if self.runner is not None:
             self._save()
         if self.app.screens_below(self):

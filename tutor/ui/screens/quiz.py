@@ -325,4 +325,5 @@ class QuizScreen(Screen[None]):
             self.call_later(self.show_question)
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        if self.is_current:  # a second queued Escape must not pop the screen beneath
+            self.dismiss(None)
