@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tutor.mail.store import MailStore
+from tutor.mail.worlds import build_world
 from tutor.protocol import smtp
 from tutor.protocol.replies import ReplyKind
 from tutor.protocol.smtp import SMTP_COMMANDS, SmtpSession
@@ -295,7 +296,8 @@ LENIENCY = [
     (["HELO a"], "MAIL FROM:<ne_skagu>", "250", "501"),  # no domain
     (["HELO a", "MAIL FROM:<>"], "rcpt to: poluchatel@server.ru", "250", "501"),
     (["HELO a", "MAIL FROM:<>"], "RCPT TO:<poluchatel>", "250", "501"),
-    (["HELO a", "MAIL FROM:<>"], "RCPT TO:<postmaster>", "550", "550"),  # no such user here
+    # RFC 5321 §4.5.1: postmaster is always accepted, even without a domain in strict mode
+    (["HELO a", "MAIL FROM:<>"], "RCPT TO:<postmaster>", "250", "250"),
 ]
 
 
@@ -418,3 +420,29 @@ def test_state_table_lines_name_every_state() -> None:
     for state in ("greeting", "ready", "mail", "rcpt", "data"):
         assert state in text
     assert "lenient also: MAIL" in text
+
+
+@pytest.mark.parametrize(
+    "address", ["<postmaster@server.ru>", "<Postmaster>", "<POSTMASTER@server.ru>"]
+)
+def test_mail_for_postmaster_is_always_accepted(address: str) -> None:
+    # RFC 5321 §4.5.1: every server must accept mail for postmaster. The article world has no
+    # such user, so its first user reads that mail.
+    store = build_world("strict")
+    session = SmtpSession(store)
+    session.greeting()
+    for line in ("EHLO client.example", "MAIL FROM:<a@example.org>", f"RCPT TO:{address}"):
+        assert session.handle(line)[-1].code == 250, line
+    session.handle("DATA")
+    for line in ("Subject: hello postmaster", "", "hi", "."):
+        replies = session.handle(line)
+    assert replies[-1].code == 250
+    assert store.messages("ne_skagu")[-1].subject == "hello postmaster"
+
+
+def test_a_world_can_name_its_postmaster() -> None:
+    store = build_world({"base": "empty", "postmaster": "poluchatel"})
+    assert store.recipient("postmaster").name == "poluchatel"
+    assert store.recipient("nobody") is None
+    with pytest.raises(ValueError, match="postmaster"):
+        build_world({"base": "empty", "postmaster": "nobody"})

@@ -101,6 +101,8 @@ class MailStore:
         self.strict = strict
         self.max_message_size = max_message_size
         self.version = 0
+        #: who reads mail for postmaster when no user has that name (None: the first user)
+        self.postmaster: str | None = None
         self._users: dict[str, User] = {}
         self._locked: set[str] = set()
         # Deterministic UIDs (UIDL) keep lessons and snapshots repeatable; they are unique for
@@ -139,6 +141,20 @@ class MailStore:
         """The shared secret APOP digests are made from."""
         user = self.user(name)
         return user.password if user else None
+
+    def recipient(self, local_part: str) -> User | None:
+        """Whose maildrop mail for `local_part` lands in.
+
+        A user of that name; failing that, for "postmaster" the world's postmaster (RFC 5321
+        §4.5.1: every server must accept mail for postmaster): the user named by `postmaster`,
+        or the first user of the world.
+        """
+        user = self.user(local_part)
+        if user is not None or local_part.lower() != "postmaster":
+            return user
+        if self.postmaster is not None:
+            return self.user(self.postmaster)
+        return next(iter(self._users.values()), None)
 
     def is_local(self, domain: str) -> bool:
         domain = domain.lower().rstrip(".")
@@ -220,6 +236,7 @@ class MailStore:
             hostname=self.hostname,
         )
         clone._next_uid = self._next_uid
+        clone.postmaster = self.postmaster
         clone._users = {
             key: User(u.name, u.password, [StoredMessage(m.uid, m.data) for m in u.messages])
             for key, u in self._users.items()

@@ -6,6 +6,7 @@ file can hold one too (`mailtutor sandbox pop3 --world my-world.yaml`). The desc
     base: article            # optional: start from a named world, then apply the rest
     domain: server.ru
     strict: false            # SMTP refuses bare addresses and MAIL before HELO when true
+    postmaster: ne_skagu     # who gets mail for postmaster (default: the first user)
     max_message_size: 10485760
     users:
       - name: ne_skagu
@@ -139,7 +140,7 @@ def load_world_file(path: Path) -> Mapping[str, Any]:
     return data
 
 
-WORLD_KEYS = {"base", "domain", "strict", "max_message_size", "users", "hostname"}
+WORLD_KEYS = {"base", "domain", "strict", "max_message_size", "users", "hostname", "postmaster"}
 USER_KEYS = {"name", "password", "messages"}
 MESSAGE_KEYS = {"text", "file", "generate", "uid"}
 
@@ -174,11 +175,16 @@ def _build_described(
         store = store_factory(domain=domain, strict=bool(strict), max_message_size=max_size)
     if spec.get("hostname"):
         store.hostname = str(spec["hostname"])
+    postmaster = spec.get("postmaster")
     users = spec.get("users", [])
     if not isinstance(users, list):
         raise WorldError("world 'users' must be a list")
     for index, entry in enumerate(users, 1):
         _add_user(store, entry, index, base_dir)
+    if postmaster is not None:
+        if not isinstance(postmaster, str) or store.user(postmaster) is None:
+            raise WorldError("world 'postmaster' must name one of the world's users")
+        store.postmaster = postmaster
     store.finish_seeding()
     return store
 

@@ -536,7 +536,7 @@ class SmtpSession(Session):
         address = f"{local}@{domain or self.store.domain}"
         if domain is not None and not self.store.is_local(domain):
             return relay_denied(address), None
-        user = self.store.user(unquote_local(local))
+        user = self.store.recipient(unquote_local(local))
         if user is None:
             return unknown_user(address), None
         return R_RECIPIENT_OK, user.name
