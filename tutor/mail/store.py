@@ -79,7 +79,7 @@ class User:
 
 
 class MailStoreError(MaildropError):
-    pass
+    """A store operation that cannot be done (an unknown user, a duplicate name...)."""
 
 
 class MailStore:
