@@ -118,11 +118,6 @@ class Question:
     protocol: Protocol | None = None  # predict, command: default the lesson's
     pos: Pos = field(default=NOWHERE, compare=False)
 
-    def feedback_for(self, option: str | None) -> str | None:
-        if isinstance(self.feedback, tuple):
-            return dict(self.feedback).get(option) if option is not None else None
-        return self.feedback
-
 
 @dataclass(frozen=True)
 class Lesson:

@@ -459,10 +459,6 @@ class LessonRunner:
         return sum(s.attempts for s in self._steps.values())
 
     @property
-    def quiz_done(self) -> bool:
-        return all(q.id in self._results for q in self.lesson.quiz)
-
-    @property
     def lesson_path(self) -> Path | None:
         return self.lesson.path
 

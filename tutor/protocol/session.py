@@ -88,6 +88,8 @@ class Session(ABC):
         Lines end with CRLF; a bare LF is accepted too in command mode because nc and some
         terminals send it. Stops early once a reply closes the session; later bytes are ignored.
         """
+        if self.closed:
+            return []  # nothing after QUIT is read
         replies: list[Reply] = []
         pending = self._pending
         pending += data
@@ -138,10 +140,6 @@ class Session(ABC):
         (CRLF "." CRLF) has been seen.
         """
         raise NotImplementedError
-
-    def feed_script(self, lines: list[str]) -> list[tuple[str, list[Reply]]]:
-        """Convenience for lessons and tests: handle each line, pairing it with its replies."""
-        return [(line, self.handle(line)) for line in lines]
 
 
 # -- observable state: values the UI and the lesson runner read ---------------------------------

@@ -379,14 +379,6 @@ class SmtpSession(Session):
             return [_OUT_OF_SEQUENCE[state, verb]]
         return [command(self, parts[1].strip() if len(parts) > 1 else "")]
 
-    def receive(self, data: bytes) -> list[Reply]:
-        if self.closed:
-            return []
-        replies = super().receive(data)
-        if self.closed:
-            self._pending.clear()  # what follows QUIT is never read; do not keep it
-        return replies
-
     def line_too_long(self) -> Reply:
         return R_COMMAND_TOO_LONG
 

@@ -16,11 +16,3 @@ class LineEntered(Message):
         super().__init__()
         self.line = line
         self.message_mode = message_mode
-
-
-class RecordSaved(Message):
-    """A recorded lesson was written to `path`."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__()
-        self.path = path
