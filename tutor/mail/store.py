@@ -7,19 +7,23 @@ letter is first shown, not when a store is built, so that a sandbox starts witho
 
 The store knows nothing of protocols: POP3 and SMTP sessions, the TUI and lessons all call the
 same small set of methods. `version` grows on every change so a UI can tell when to redraw.
+
+Every letter enters through `deliver_all` (SMTP, tests) or `seed` (a world's starting letters),
+and both pass it through `normalize_crlf`: that is the one place line ends are made right. Each
+maildrop has a size limit (`max_maildrop_size`); delivery to several maildrops is all or nothing.
+`MaildirStore` (tutor.mail.maildir) keeps the same maildrops in Maildir folders.
 """
 
 from __future__ import annotations
 
-import contextlib
-import re
-from collections.abc import Iterable
+import hashlib
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tutor.protocol.headers import decode_header_text as decode_header_text  # re-exported
-from tutor.protocol.maildrop import MaildropError
+from tutor.protocol.maildrop import MaildropError, MaildropFull
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -27,39 +31,71 @@ if TYPE_CHECKING:
 DEFAULT_DOMAIN = "server.ru"
 #: largest message accepted by SMTP (announced as EHLO SIZE) unless a world says otherwise
 DEFAULT_MAX_MESSAGE_SIZE = 10 * 1024 * 1024
+#: how many octets one maildrop may hold unless a world says otherwise: generous for a tutor,
+#: but a client that loops over SMTP gets 552 instead of filling the memory or the disk
+DEFAULT_MAX_MAILDROP_SIZE = 50 * 1024 * 1024
+#: RFC 1939 §7: a unique-id is 1 to 70 characters from 0x21 to 0x7E
+MAX_UID_LENGTH = 70
 
 
 def normalize_crlf(data: bytes) -> bytes:
-    """Give every line a CRLF ending, whatever it had (LF, CRLF, or a mix)."""
-    return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    """Give every line a CRLF ending: a bare LF or a lone CR becomes CRLF.
+
+    Why normalise rather than refuse (as Postfix 3.9 does with `smtpd_forbid_bare_newline`):
+    learners send letters with nc, telnet and scripts that end lines with a bare LF, and a
+    refused letter teaches less than a delivered one. What Postfix's refusal protects against,
+    SMTP smuggling, is kept out by the data-end rule instead: only CRLF "." CRLF ends the text
+    (RFC 5321 §4.1.1.4), and normalising happens after that end was found, so a bare-LF dot is
+    an ordinary line of the letter, which POP3 dot-stuffs on the way out like any other. After
+    this every client reads the same letter (curl splits at CRLF, poplib at LF), RETR and TOP
+    send only CRLF lines (RFC 1939 §3), and a Maildir file is the letter's exact size.
+    """
+    crlf = data.count(b"\r\n")
+    if data.count(b"\n") == crlf and data.count(b"\r") == crlf:
+        return data  # already clean: counting allocates nothing, so clean letters cost no copy
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", b"\r\n")
 
 
-@dataclass(eq=False, slots=True, weakref_slot=True)  # engines cache per letter
-class StoredMessage:
-    """One letter in a maildrop. `uid` is stable for the message's whole life (UIDL)."""
+def bounded_uid(text: str) -> str:
+    """`text` as a unique-id RFC 1939 allows: itself when it fits, else a stable digest form.
 
-    uid: str
-    data: bytes
+    The digest form keeps a readable start and adds a hash of the whole text, so it is the same
+    on every run (a Maildir key maps to the same UID after a restart) and differs for different
+    texts.
+    """
+    if 0 < len(text) <= MAX_UID_LENGTH and all("!" <= c <= "~" for c in text):
+        return text
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    readable = "".join(c for c in text if "!" <= c <= "~")[: MAX_UID_LENGTH - len(digest) - 1]
+    return f"{readable}~{digest}"
 
-    @property
-    def size(self) -> int:
-        return len(self.data)
 
-    def parsed(self) -> EmailMessage:
-        import email.policy
-        from email.message import EmailMessage
+def run_tag() -> str:
+    """A short text that differs for every run of the program: the start time in microseconds,
+    in base 36. In-memory UIDs of letters delivered at run time carry it, so a letter delivered
+    after a restart never gets the UID a different letter had before it."""
+    number = time.time_ns() // 1000
+    digits = ""
+    while number:
+        number, digit = divmod(number, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
+    return digits or "0"
 
-        message = email.message_from_bytes(self.data, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        return message
+
+class HeaderAccess:
+    """Subject and sender of a letter for display, from its header block only (cheap)."""
+
+    __slots__ = ()
+
+    def head(self) -> bytes:
+        """The header block, up to and including the CRLF that ends the last header."""
+        raise NotImplementedError
 
     def header(self, name: str) -> str:
-        """A header decoded for display. Only the header block is parsed, so this is cheap."""
+        """A header decoded for display."""
         import email.policy
 
-        end = self.data.find(b"\r\n\r\n")
-        head = self.data if end < 0 else self.data[: end + 2]
-        raw = email.message_from_bytes(head, policy=email.policy.compat32).get(name)
+        raw = email.message_from_bytes(self.head(), policy=email.policy.compat32).get(name)
         return decode_header_text(str(raw) if raw is not None else None)
 
     @property
@@ -71,11 +107,40 @@ class StoredMessage:
         return self.header("From")
 
 
+def head_of(data: bytes) -> bytes:
+    end = data.find(b"\r\n\r\n")
+    return data if end < 0 else data[: end + 2]
+
+
+@dataclass(eq=False, slots=True, weakref_slot=True)  # engines cache per letter
+class StoredMessage(HeaderAccess):
+    """One letter in a maildrop. `uid` is stable for the message's whole life (UIDL)."""
+
+    uid: str
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def head(self) -> bytes:
+        return head_of(self.data)
+
+    def parsed(self) -> EmailMessage:
+        import email.policy
+        from email.message import EmailMessage
+
+        message = email.message_from_bytes(self.data, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        return message
+
+
 @dataclass(slots=True)
 class User:
     name: str
     password: str
-    messages: list[StoredMessage] = field(default_factory=list)
+    #: StoredMessage in memory; MaildirLetter (same attributes) in a MaildirStore
+    messages: list[Any] = field(default_factory=list)
 
 
 class MailStoreError(MaildropError):
@@ -86,6 +151,8 @@ class MailStore:
     """Users and their maildrops for one local domain.
 
     strict: SMTP refuses what lenient servers let through (no angle brackets, MAIL before HELO).
+    max_maildrop_size: octets one maildrop may hold; SMTP answers 552 beyond it. A world's
+    starting letters are not held to it (the world's author decided what the maildrop holds).
     """
 
     def __init__(
@@ -94,20 +161,25 @@ class MailStore:
         *,
         strict: bool = False,
         max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+        max_maildrop_size: int = DEFAULT_MAX_MAILDROP_SIZE,
         hostname: str | None = None,
     ) -> None:
         self.domain = domain.lower()
         self.hostname = hostname or f"mail.{self.domain}"
         self.strict = strict
         self.max_message_size = max_message_size
+        self.max_maildrop_size = max_maildrop_size
         self.version = 0
         #: who reads mail for postmaster when no user has that name (None: the first user)
         self.postmaster: str | None = None
         self._users: dict[str, User] = {}
         self._locked: set[str] = set()
-        # Deterministic UIDs (UIDL) keep lessons and snapshots repeatable; they are unique for
-        # the life of the store, which is what RFC 1939 asks of an in-memory maildrop.
+        # A world's starting letters get deterministic UIDs (domain-0001...), which keeps
+        # lessons and snapshots repeatable: they are the same letters on every run. Letters
+        # delivered at run time also carry this run's tag, so that a restart, which brings the
+        # world back, never gives a new letter the UID another one had before.
         self._next_uid = 1
+        self._run = run_tag()
 
     # -- users ---------------------------------------------------------------------------
 
@@ -179,46 +251,90 @@ class MailStore:
 
     # -- messages ------------------------------------------------------------------------
 
-    def messages(self, name: str) -> list[StoredMessage]:
+    def messages(self, name: str) -> list[Any]:
         """The maildrop's current messages, oldest first (a new list; the messages are shared)."""
         user = self.user(name)
         return list(user.messages) if user else []
 
+    def maildrop_size(self, name: str) -> int:
+        """Octets the maildrop holds now."""
+        user = self.user(name)
+        return sum(m.size for m in user.messages) if user else 0
+
+    def space_left(self, name: str) -> int:
+        """Octets the maildrop can still take before it is full (0 when full)."""
+        return max(0, self.max_maildrop_size - self.maildrop_size(name))
+
     def new_uid(self) -> str:
-        uid = f"{self.domain}-{self._next_uid:04d}"
+        """A UID for a letter delivered at run time (see __init__ for why it has a run tag)."""
+        uid = bounded_uid(f"{self.domain}-{self._next_uid:04d}-{self._run}")
         self._next_uid += 1
         return uid
 
-    def deliver(self, name: str, data: bytes, uid: str | None = None) -> StoredMessage:
-        """Append a letter to a user's maildrop. Delivery works while the maildrop is locked;
-        the POP3 session holding the lock simply does not see it until the next login."""
-        user = self.user(name)
-        if user is None:
-            raise MailStoreError(f"no such user {name!r}")
-        message = StoredMessage(uid or self.new_uid(), data)
-        self._store(user, message)
-        user.messages.append(message)
+    def deliver(self, name: str, data: bytes) -> Any:
+        """Append a letter to a user's maildrop (see deliver_all)."""
+        return self.deliver_all([name], data)[0]
+
+    def deliver_all(self, names: Sequence[str], data: bytes) -> list[Any]:
+        """Give one letter to each named user (one copy per maildrop): all of them, or none.
+
+        Raises MaildropFull when a maildrop has no room for it, MailStoreError for an unknown
+        user, OSError when a persistent store cannot write; then no maildrop has changed, so a
+        client that retries after a 4xx never leaves a second copy anywhere. Delivery works
+        while a maildrop is locked; the POP3 session holding the lock does not see the letter
+        until the next login.
+        """
+        data = normalize_crlf(data)
+        users: list[User] = []
+        for name in names:
+            user = self.user(name)
+            if user is None:
+                raise MailStoreError(f"no such user {name!r}")
+            if all(other is not user for other in users):  # one copy per maildrop
+                users.append(user)
+        for user in users:
+            if len(data) > self.space_left(user.name):
+                raise MaildropFull(user.name)
+        letters = self._store_all(users, data)
+        for user, letter in zip(users, letters, strict=True):
+            user.messages.append(letter)
         self._changed()
-        return message
+        return letters
 
     def delete(self, name: str, uids: Iterable[str]) -> int:
-        """Remove messages by UID (POP3 UPDATE state). Returns how many were removed."""
+        """Remove messages by UID (POP3 UPDATE state). Returns how many were removed.
+
+        A removal that fails raises; the letters removed before it are gone from memory too."""
         user = self.user(name)
         if user is None:
             return 0
         doomed = set(uids)
-        kept = [m for m in user.messages if m.uid not in doomed]
-        removed = [m for m in user.messages if m.uid in doomed]
-        for message in removed:
-            self._remove(user, message)
-        user.messages[:] = kept
-        if removed:
-            self._changed()
+        removed: list[Any] = []
+        try:
+            for message in user.messages:
+                if message.uid in doomed:
+                    self._remove(user, message)
+                    removed.append(message)
+        finally:
+            if removed:
+                gone = {id(m) for m in removed}
+                user.messages[:] = [m for m in user.messages if id(m) not in gone]
+                self._changed()
+                self._removed(user)
         return len(removed)
 
-    def seed(self, name: str, data: bytes) -> StoredMessage | None:
-        """Put one of a world's starting letters in a maildrop."""
-        return self.deliver(name, data)
+    def seed(self, name: str, data: bytes) -> Any | None:
+        """Put one of a world's starting letters in a maildrop (no size limit applies).
+
+        Returns the letter, or None when a persistent store already holds the world."""
+        user = self.user(name)
+        if user is None:
+            raise MailStoreError(f"no such user {name!r}")
+        letter = self._seed(user, normalize_crlf(data))
+        if letter is not None:
+            user.messages.append(letter)
+            self._changed()
+        return letter
 
     def finish_seeding(self) -> None:
         """Called once the world's starting letters are in (persistent stores remember it)."""
@@ -233,9 +349,11 @@ class MailStore:
             self.domain,
             strict=self.strict,
             max_message_size=self.max_message_size,
+            max_maildrop_size=self.max_maildrop_size,
             hostname=self.hostname,
         )
         clone._next_uid = self._next_uid
+        clone._run = self._run
         clone.postmaster = self.postmaster
         clone._users = {
             key: User(u.name, u.password, [StoredMessage(m.uid, m.data) for m in u.messages])
@@ -243,79 +361,31 @@ class MailStore:
         }
         return clone
 
-    def _store(self, user: User, message: StoredMessage) -> None:
-        """Persist a new message (the in-memory store has nothing to do)."""
+    def _seed(self, user: User, data: bytes) -> Any | None:
+        """A starting letter for `user` (persistent stores write it, or skip it if present)."""
+        uid = bounded_uid(f"{self.domain}-{self._next_uid:04d}")
+        self._next_uid += 1
+        return StoredMessage(uid, data)
 
-    def _remove(self, user: User, message: StoredMessage) -> None:
+    def _store_all(self, users: list[User], data: bytes) -> list[Any]:
+        """One new letter per user, persisted all or none (in memory nothing can fail)."""
+        return [StoredMessage(self.new_uid(), data) for _ in users]
+
+    def _remove(self, user: User, message: Any) -> None:
         """Forget a message persistently (the in-memory store has nothing to do)."""
+
+    def _removed(self, user: User) -> None:
+        """Removals from `user`'s maildrop are over: make them durable (nothing in memory)."""
 
     def _changed(self) -> None:
         self.version += 1
 
 
-_MAILDIR_KEY = re.compile(r"(\d+)\.M(\d+)P(\d+)Q(\d+)")
+def __getattr__(name: str) -> Any:
+    # MaildirStore lives in tutor.mail.maildir (which imports this module); it is still
+    # importable from here, where callers have always found it.
+    if name in ("MaildirStore", "maildir_key_order"):
+        from . import maildir
 
-
-def maildir_key_order(key: str) -> tuple[int, int, int, str]:
-    """Sort key putting Maildir keys in delivery order.
-
-    The stdlib names files "seconds.M<microseconds>P<pid>Q<count>.host" with unpadded numbers,
-    so plain text order puts "M99999" after "M100000". Keys of another shape sort last, by name.
-    """
-    match = _MAILDIR_KEY.match(key)
-    if match is None:
-        return (1 << 62, 0, 0, key)
-    seconds, micro, _pid, count = (int(group) for group in match.groups())
-    return (seconds, micro, count, key)
-
-
-class MaildirStore(MailStore):
-    """A MailStore whose maildrops live in Maildir folders (`ROOT/<user>/{cur,new,tmp}`).
-
-    Uses the stdlib `mailbox` module. A letter that got 250 is on disk before the reply is sent,
-    so it survives a restart; deletions at POP3 QUIT remove the files. The Maildir key is the
-    POP3 UID, stable across restarts.
-    """
-
-    def __init__(self, root: str | Path, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
-
-    def _maildir(self, user: User):  # -> mailbox.Maildir
-        import mailbox
-
-        return mailbox.Maildir(self.root / user.name.lower(), factory=None, create=True)
-
-    def add_user(self, name: str, password: str) -> User:
-        user = super().add_user(name, password)
-        box = self._maildir(user)
-        # Oldest first, by the delivery time the Maildir key records.
-        for key in sorted(box.keys(), key=maildir_key_order):
-            data = normalize_crlf(box.get_bytes(key))
-            user.messages.append(StoredMessage(key, data))
-        return user
-
-    @property
-    def _marker(self) -> Path:
-        return self.root / ".mailtutor-seeded"
-
-    def seed(self, name: str, data: bytes) -> StoredMessage | None:
-        # A world's starting letters go in once; after a restart the folders already hold the
-        # world as the users left it (letters deleted at QUIT must stay deleted).
-        if self._marker.exists():
-            return None
-        return self.deliver(name, data)
-
-    def finish_seeding(self) -> None:
-        self._marker.write_text("world seeded; delete this file to seed again\n")
-
-    def _store(self, user: User, message: StoredMessage) -> None:
-        box = self._maildir(user)
-        # mailbox writes os.linesep line endings; POP3 gives them back as CRLF.
-        message.uid = box.add(message.data)
-
-    def _remove(self, user: User, message: StoredMessage) -> None:
-        box = self._maildir(user)
-        with contextlib.suppress(KeyError):  # already gone: deleting again is not an error
-            box.remove(message.uid)
+        return getattr(maildir, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,7 +7,10 @@ file can hold one too (`mailtutor sandbox pop3 --world my-world.yaml`). The desc
     domain: server.ru
     strict: false            # SMTP refuses bare addresses and MAIL before HELO when true
     postmaster: ne_skagu     # who gets mail for postmaster (default: the first user)
-    max_message_size: 10485760
+    max_message_size: 10485760   # largest letter SMTP takes (552 5.3.4 beyond it)
+    max_maildrop_size: 52428800  # octets one maildrop may hold (default 50 MiB); SMTP answers
+                                 # 552 5.2.2 at RCPT when it is full, after DATA when the letter
+                                 # would not fit; the world's own letters are not held to it
     users:
       - name: ne_skagu
         password: secret
@@ -34,7 +37,7 @@ from typing import Any
 from . import article
 from .article import ARTICLE_DATE as ARTICLE_DATE  # re-exported: worlds is where callers look
 from .article import ARTICLE_SIZES as ARTICLE_SIZES
-from .store import DEFAULT_MAX_MESSAGE_SIZE, MailStore, normalize_crlf
+from .store import DEFAULT_MAX_MAILDROP_SIZE, DEFAULT_MAX_MESSAGE_SIZE, MailStore, normalize_crlf
 
 
 class WorldError(ValueError):
@@ -140,7 +143,16 @@ def load_world_file(path: Path) -> Mapping[str, Any]:
     return data
 
 
-WORLD_KEYS = {"base", "domain", "strict", "max_message_size", "users", "hostname", "postmaster"}
+WORLD_KEYS = {
+    "base",
+    "domain",
+    "strict",
+    "max_message_size",
+    "max_maildrop_size",
+    "users",
+    "hostname",
+    "postmaster",
+}
 USER_KEYS = {"name", "password", "messages"}
 MESSAGE_KEYS = {"text", "file", "generate", "uid"}
 
@@ -157,6 +169,9 @@ def _build_described(
     max_size = spec.get("max_message_size", DEFAULT_MAX_MESSAGE_SIZE)
     if not isinstance(max_size, int) or max_size <= 0:
         raise WorldError("world 'max_message_size' must be a positive number of octets")
+    quota = spec.get("max_maildrop_size", DEFAULT_MAX_MAILDROP_SIZE)
+    if not isinstance(quota, int) or isinstance(quota, bool) or quota <= 0:
+        raise WorldError("world 'max_maildrop_size' must be a positive number of octets")
     domain = spec.get("domain", "server.ru")
     if not isinstance(domain, str) or not domain:
         raise WorldError("world 'domain' must be a domain name such as server.ru")
@@ -169,10 +184,16 @@ def _build_described(
             domain=domain,
             strict=base_strict if strict is None else strict,
             max_message_size=max_size,
+            max_maildrop_size=quota,
         )
         builder(store)
     else:
-        store = store_factory(domain=domain, strict=bool(strict), max_message_size=max_size)
+        store = store_factory(
+            domain=domain,
+            strict=bool(strict),
+            max_message_size=max_size,
+            max_maildrop_size=quota,
+        )
     if spec.get("hostname"):
         store.hostname = str(spec["hostname"])
     postmaster = spec.get("postmaster")

@@ -15,8 +15,20 @@ class MaildropError(Exception):
     """A maildrop operation failed (the store's own errors derive from this)."""
 
 
+class MaildropFull(MaildropError):
+    """A letter does not fit in a maildrop's size limit (SMTP answers 552 5.2.2)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"the maildrop of {name} is full")
+        self.name = name  # the user whose maildrop is full
+
+
 class Letter(Protocol):
-    """One message in a maildrop: exact octets with CRLF line ends, and a stable UID."""
+    """One message in a maildrop: exact octets with CRLF line ends, and a stable UID.
+
+    `data` may be read from disk when asked for (a Maildir letter); reading it can then raise
+    MaildropError (the file went away), which the engine answers with -ERR.
+    """
 
     @property
     def uid(self) -> str: ...
@@ -58,4 +70,13 @@ class Maildrops(Protocol):
     def unlock(self, name: str) -> None: ...
     def messages(self, name: str) -> Sequence[Letter]: ...
     def deliver(self, name: str, data: bytes) -> Letter: ...
+    def deliver_all(self, names: Sequence[str], data: bytes) -> Sequence[Letter]:
+        """One copy to each named maildrop, all or none: raises MaildropFull when one has no
+        room, another MaildropError or OSError when it cannot be written; then none changed."""
+        ...
+
+    def space_left(self, name: str) -> int:
+        """Octets the maildrop can still take (0: full)."""
+        ...
+
     def delete(self, name: str, uids: Iterable[str]) -> int: ...

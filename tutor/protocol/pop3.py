@@ -84,6 +84,8 @@ _CAPA_BODY = b"".join(c.encode("ascii") + b"\r\n" for c in CAPABILITIES)
 
 # Same text for an unknown user and a wrong password: a failed login reveals nothing (RFC 1939 §13).
 _AUTH_FAILED = "[AUTH] invalid user name or password"
+#: RETR or TOP of a letter kept on disk whose file is gone or unreadable (RFC 2449 SYS/TEMP)
+_UNREADABLE = "[SYS/TEMP] cannot read that message now"
 
 _session_counter = itertools.count(1)
 
@@ -340,7 +342,12 @@ class Pop3Session(Session):
         if isinstance(index, Reply):
             return index
         message = self._messages[index]
-        return Reply("+OK", (f"{message.size} octets",), message.data, False, _wire_form(message))
+        try:
+            return Reply(
+                "+OK", (f"{message.size} octets",), message.data, False, _wire_form(message)
+            )
+        except MaildropError:  # a letter read from disk whose file went away
+            return err(_UNREADABLE)
 
     def _cmd_dele(self, rest: str) -> Reply:
         args = rest.split()
@@ -377,7 +384,11 @@ class Pop3Session(Session):
         lines = _number(args[1])
         if lines is None:
             return err(f"line count must be a whole number, not {_echo(args[1])}")
-        return ok("top of message follows", top_of(self._messages[index].data, lines))
+        try:
+            data = self._messages[index].data
+        except MaildropError:
+            return err(_UNREADABLE)
+        return ok("top of message follows", top_of(data, lines))
 
     def _cmd_uidl(self, rest: str) -> Reply:
         args = rest.split()

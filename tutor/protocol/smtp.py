@@ -17,7 +17,9 @@ Message text comes in two ways that behave identically: `handle(line)` one line 
 TUI), and `receive(bytes)` whose data mode takes the body as one buffer (the TCP server; see
 `receive_data`). Only CRLF "." CRLF ends the text: a dot between bare line feeds is message text,
 which is what keeps SMTP smuggling out. At the end of the data the letter gets `Return-Path:` and
-`Received:` on top and lands in each local recipient's maildrop before the 250 is sent.
+`Received:` on top and lands in every local recipient's maildrop before the 250 is sent: in all
+of them or in none (451, or 552 when one is full), and with a CRLF end on every line (the store
+normalises bare LF and lone CR; see tutor.mail.store.normalize_crlf for why).
 
 Every 2xx, 4xx and 5xx reply except the greeting and the answers to HELO/EHLO carries an enhanced
 status code (RFC 2034 §3), which is why EHLO may announce ENHANCEDSTATUSCODES.
@@ -37,7 +39,7 @@ from functools import partial
 from typing import ClassVar
 
 from .headers import decode_header_text
-from .maildrop import MaildropError, Maildrops
+from .maildrop import MaildropError, MaildropFull, Maildrops
 from .replies import Reply, decode_for_display, dot_unstuff
 from .session import CommandHelp, DeliveredView, Session, SmtpView, as_text, command_help
 
@@ -134,6 +136,15 @@ def unknown_user(address: str) -> Reply:
         MAILBOX_UNAVAILABLE,
         f"5.1.1 <{address}>: Recipient address rejected: User unknown in local recipient table",
     )
+
+
+def mailbox_full_at_rcpt(address: str) -> Reply:
+    # RFC 3463 X.2.2 "mailbox full"; 552 as Postfix with a Dovecot quota answers it
+    return _reply(EXCEEDED_STORAGE, f"5.2.2 <{address}>: Recipient address rejected: Mailbox full")
+
+
+def mailbox_full_after_data(address: str) -> Reply:
+    return _reply(EXCEEDED_STORAGE, f"5.2.2 <{address}>: Mailbox full; not delivered")
 
 
 def relay_denied(address: str) -> Reply:
@@ -519,6 +530,8 @@ class SmtpSession(Session):
         refused, user = self._local_user(local, domain)
         if user is None:
             return refused
+        if self.store.space_left(user) <= 0:  # already full: say so now, not after the text
+            return mailbox_full_at_rcpt(f"{local}@{domain or self.store.domain}")
         self._rcpts.append(f"{local}@{domain or self.store.domain}")
         self._rcpt_users.setdefault(user.lower(), user)
         return R_RECIPIENT_OK
@@ -687,14 +700,18 @@ class SmtpSession(Session):
         )
         data = header.encode("ascii", "backslashreplace") + body
         try:
-            for user in self._rcpt_users.values():
-                self.store.deliver(user, data)
+            # All recipients or none: after a 451 the client sends the letter again, and no
+            # maildrop may then hold it twice.
+            letters = self.store.deliver_all(tuple(self._rcpt_users.values()), data)
+        except MaildropFull as full:
+            return mailbox_full_after_data(f"{full.name}@{self.store.domain}")
         except (MaildropError, OSError):
             return R_LOCAL_ERROR
         head_end = data.find(b"\r\n\r\n", 0, _HEAD_KEPT)
         head = data[: head_end + 2] if head_end >= 0 else data[:_HEAD_KEPT]
         self._delivered.append(
-            _Delivery(queue_id, self._mail_from or "", tuple(self._rcpts), len(data), head)
+            # the stored size: the store gives every line a CRLF end (tutor.mail.store)
+            _Delivery(queue_id, self._mail_from or "", tuple(self._rcpts), letters[0].size, head)
         )
         return queued(queue_id)
 
