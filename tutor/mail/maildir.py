@@ -292,6 +292,8 @@ class MaildirStore(MailStore):
     def finish_seeding(self) -> None:
         if self._seeded:
             return
+        for user in self.users:  # a starting letter put back goes where a restart reads it
+            user.messages.sort(key=lambda letter: maildir_key_order(letter.key))
         self._sync_folders()
         temporary = self.root / f"{MARKER_NAME}.{os.getpid()}.tmp"
         with contextlib.suppress(FileNotFoundError):
