@@ -108,3 +108,22 @@ def test_maildir_link_failure_takes_back_the_copies_already_linked(tmp_path, mon
     with pytest.raises(OSError):
         store.deliver_all(["ne_skagu", "poluchatel"], LETTER)
     assert {u: letter_files(tmp_path, u) for u in before} == before
+
+
+def test_deleting_letters_gives_their_room_back() -> None:
+    store = build_world({"base": "empty", "max_maildrop_size": 2 * len(LETTER)})
+    first = store.deliver("poluchatel", LETTER)
+    store.deliver("poluchatel", LETTER)
+    assert store.space_left("poluchatel") == 0
+    assert store.delete("poluchatel", [first.uid]) == 1
+    assert store.space_left("poluchatel") == len(LETTER)
+    store.deliver("poluchatel", LETTER)
+    assert store.copy().space_left("poluchatel") == 0
+
+
+def test_a_maildir_restart_counts_what_the_folders_hold(tmp_path) -> None:
+    store = maildir_world(tmp_path)
+    store.deliver("poluchatel", LETTER)
+    again = maildir_world(tmp_path)
+    assert again.maildrop_size("ne_skagu") == 93845
+    assert again.maildrop_size("poluchatel") == len(LETTER)

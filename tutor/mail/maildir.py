@@ -263,6 +263,7 @@ class MaildirStore(MailStore):
             (folder / sub).mkdir(mode=0o700, parents=True, exist_ok=True)
         clean_stale_temporaries(folder / "tmp")
         user.messages.extend(load_letters(folder))
+        user.octets = sum(letter.size for letter in user.messages)
         return user
 
     # -- the world's starting letters -----------------------------------------------------

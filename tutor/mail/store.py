@@ -17,6 +17,7 @@ maildrop has a size limit (`max_maildrop_size`); delivery to several maildrops i
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ DEFAULT_MAX_MESSAGE_SIZE = 10 * 1024 * 1024
 DEFAULT_MAX_MAILDROP_SIZE = 50 * 1024 * 1024
 #: RFC 1939 §7: a unique-id is 1 to 70 characters from 0x21 to 0x7E
 MAX_UID_LENGTH = 70
+_FITS_AS_UID = re.compile(f"[!-~]{{1,{MAX_UID_LENGTH}}}")
 
 
 def normalize_crlf(data: bytes) -> bytes:
@@ -63,7 +65,7 @@ def bounded_uid(text: str) -> str:
     on every run (a Maildir key maps to the same UID after a restart) and differs for different
     texts.
     """
-    if 0 < len(text) <= MAX_UID_LENGTH and all("!" <= c <= "~" for c in text):
+    if _FITS_AS_UID.fullmatch(text):
         return text
     digest = hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
     readable = "".join(c for c in text if "!" <= c <= "~")[: MAX_UID_LENGTH - len(digest) - 1]
@@ -141,6 +143,8 @@ class User:
     password: str
     #: StoredMessage in memory; MaildirLetter (same attributes) in a MaildirStore
     messages: list[Any] = field(default_factory=list)
+    #: the messages' total size, kept with them so a quota check costs nothing per delivery
+    octets: int = 0
 
 
 class MailStoreError(MaildropError):
@@ -259,7 +263,7 @@ class MailStore:
     def maildrop_size(self, name: str) -> int:
         """Octets the maildrop holds now."""
         user = self.user(name)
-        return sum(m.size for m in user.messages) if user else 0
+        return user.octets if user else 0
 
     def space_left(self, name: str) -> int:
         """Octets the maildrop can still take before it is full (0 when full)."""
@@ -298,6 +302,7 @@ class MailStore:
         letters = self._store_all(users, data)
         for user, letter in zip(users, letters, strict=True):
             user.messages.append(letter)
+            user.octets += letter.size
         self._changed()
         return letters
 
@@ -319,6 +324,7 @@ class MailStore:
             if removed:
                 gone = {id(m) for m in removed}
                 user.messages[:] = [m for m in user.messages if id(m) not in gone]
+                user.octets -= sum(m.size for m in removed)
                 self._changed()
                 self._removed(user)
         return len(removed)
@@ -333,6 +339,7 @@ class MailStore:
         letter = self._seed(user, normalize_crlf(data))
         if letter is not None:
             user.messages.append(letter)
+            user.octets += letter.size
             self._changed()
         return letter
 
@@ -356,7 +363,9 @@ class MailStore:
         clone._run = self._run
         clone.postmaster = self.postmaster
         clone._users = {
-            key: User(u.name, u.password, [StoredMessage(m.uid, m.data) for m in u.messages])
+            key: User(
+                u.name, u.password, [StoredMessage(m.uid, m.data) for m in u.messages], u.octets
+            )
             for key, u in self._users.items()
         }
         return clone
