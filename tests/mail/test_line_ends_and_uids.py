@@ -119,3 +119,26 @@ def test_maildir_uids_fit_with_a_64_character_host_name(tmp_path: Path, monkeypa
     uids = [m.uid for m in store.messages("poluchatel")]
     assert len(set(uids)) == 2 and all(len(uid) <= MAX_UID_LENGTH for uid in uids)
     assert [m.uid for m in maildir_world(tmp_path, "empty").messages("poluchatel")] == uids
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"a\r\nb\r\n",
+        b"a\nb\n",
+        b"a\rb",
+        b"x\r",
+        b"\r\n\r",
+        b"\r\r\n\n",
+        b"mixed\r\nbare\nlone\r",
+    ],
+)
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1 << 20])
+def test_size_of_a_file_from_elsewhere_is_counted_in_chunks(tmp_path, content, chunk) -> None:
+    from tutor.mail.maildir import crlf_size
+
+    path = tmp_path / "letter"
+    path.write_bytes(content)
+    normalised = normalize_crlf(content)
+    assert crlf_size(path, chunk) == (len(normalised), normalised == content)

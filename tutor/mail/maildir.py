@@ -9,7 +9,8 @@ Durability, in the order things happen:
   and `new/` is fsynced, all before SMTP answers 250; a power loss after the 250 keeps it. A
   letter for several maildrops is written to every `tmp/` first and published only when all
   writes succeeded; a failure removes what was written (a full disk leaves no temp file), so a
-  4xx means no maildrop got the letter and a retry never doubles it.
+  4xx means no maildrop got the letter and a retry never doubles it. (Maildir has no transaction
+  across folders: only a kill -9 in the microseconds between two links can leave one copy.)
 - deletion at POP3 QUIT: the files are removed and their folders fsynced before +OK, so a
   deleted letter does not come back after a power loss.
 - the world's starting letters have deterministic names (`seed-0001-<digest>...`): a first
@@ -203,6 +204,24 @@ class MaildirLetter(HeaderAccess):
         return f"MaildirLetter({self.uid!r}, {self.size} octets)"
 
 
+def crlf_size(path: Path, chunk: int = 1 << 20) -> tuple[int, bool]:
+    """A file's size once normalize_crlf has given every line a CRLF end, and whether it has
+    one already; read a chunk at a time, so a large letter costs no more memory than a chunk."""
+    size, clean, carry = 0, True, b""
+    with open(path, "rb") as file:
+        while block := file.read(chunk):
+            block = carry + block
+            carry = b"\r" if block.endswith(b"\r") else b""  # its LF may start the next block
+            block = block[: len(block) - len(carry)]
+            crlf, cr, lf = block.count(b"\r\n"), block.count(b"\r"), block.count(b"\n")
+            # every CR, LF or CRLF becomes one CRLF; all other octets stay
+            size += len(block) - cr - lf + 2 * (cr + lf - crlf)
+            clean = clean and cr == lf == crlf
+    if carry:  # a lone CR at the very end
+        size, clean = size + 2, False
+    return size, clean
+
+
 def load_letters(folder: Path) -> list[MaildirLetter]:
     """The letters in a Maildir's new/ and cur/, oldest first, without reading mailtutor's own
     files (their name says their size); a file from elsewhere is read once to learn its size
@@ -224,9 +243,7 @@ def load_letters(folder: Path) -> list[MaildirLetter]:
         if declared is not None and int(declared.group(1)) == file_size:
             size, clean = file_size, True
         else:
-            raw = path.read_bytes()
-            data = normalize_crlf(raw)
-            size, clean = len(data), data is raw
+            size, clean = crlf_size(path)
         uid = bounded_uid(key)
         if uid in uids:  # the same key in new/ and cur/: still one UID per letter
             uid = bounded_uid(f"{path.parent.name}/{path.name}")
