@@ -127,14 +127,13 @@ class Progress:
             self._move_aside(f"is larger than {MAX_PROGRESS_BYTES // (1024 * 1024)} MiB")
             return
         except NotRegularFile as exc:
-            if self.path.is_dir() and not self.path.is_symlink():
-                self.read_only = True  # a folder is not moved around: say so, save nothing
-                self.messages.append(
-                    f"{self.path} is a directory, not a progress file; "
-                    "progress will not be saved this time"
-                )
+            if self.path.is_symlink() or self.path.is_fifo():
+                self._move_aside(exc.message)  # renames the link or FIFO, nothing behind it
                 return
-            self._move_aside(exc.message)  # renames the FIFO or link itself, nothing behind it
+            # A folder or a device node itself is never renamed (think `--file /dev/null`):
+            # say so and save nothing.
+            self.read_only = True
+            self.messages.append(f"{self.path} {exc.message}; progress will not be saved this time")
             return
         except OSError as exc:
             # Unreadable (permissions...) is not damaged: leave it alone and do not overwrite it.
