@@ -30,14 +30,6 @@ _VISIBLE = {
 }
 
 
-def has_controls(text: str, *, keep_layout: bool = True) -> bool:
-    """Whether `text` holds a control character (`keep_layout`: newline and tab do not count)."""
-    found = _ANY_CONTROL.search(text)
-    if found is None or not keep_layout:
-        return found is not None
-    return any(ord(c) in CONTROLS and ord(c) not in LAYOUT for c in text)
-
-
 def first_control(text: str) -> int | None:
     """Index of the first control character other than newline and tab, or None."""
     for index, char in enumerate(text):
