@@ -335,3 +335,19 @@ def test_progress_texts_are_cleaned_and_good_files_kept(tmp_path, capsys):
     assert "les]52;c;aGk=son" in out and "3/4" in out
     code, out, _ = run(capsys, "progress", "--file", str(path), "--export", "csv")
     assert code == 0 and no_controls(out)
+
+
+def test_a_pasted_megabyte_is_not_scanned_by_a_lessons_patterns(tmp_path):
+    """`.*pass` scans quadratically: 40 kB took 11 s; typed lines over 1024 are not matched."""
+    from tutor.lessons import LessonRunner
+
+    mistakes = "    mistakes: [{match: '.*pass', say: First USER.}]\n"
+    path = write(tmp_path, lesson_text(expect="{command: '.*user', reply: ok}", extra=mistakes))
+    runner = LessonRunner(load_lesson(path))
+    runner.start()
+    with deadline(20):
+        started = time.monotonic()
+        outcome = runner.submit("pass" + "x" * 1_000_000)
+    assert time.monotonic() - started < 5
+    assert outcome.replies[-1].text == "line too long" and runner.step_index == 0
+    assert runner.submit("pass secret").message == "First USER."  # short lines still match
