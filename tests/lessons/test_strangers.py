@@ -351,3 +351,10 @@ def test_a_pasted_megabyte_is_not_scanned_by_a_lessons_patterns(tmp_path):
     assert time.monotonic() - started < 5
     assert outcome.replies[-1].text == "line too long" and runner.step_index == 0
     assert runner.submit("pass secret").message == "First USER."  # short lines still match
+
+
+def test_learn_refuses_a_lesson_whose_mistake_pattern_would_hang_the_tui(tmp_path, capsys):
+    mistakes = "    mistakes: [{match: '^(\\w+\\s?)*$', say: No.}]\n"
+    path = write(tmp_path, lesson_text(extra=mistakes))
+    code, _, err = run(capsys, "learn", str(path))
+    assert code == 2 and f"{path}:11:24: error:" in err and "can take forever" in err
