@@ -89,7 +89,8 @@ def test_lint_odd_inputs_never_trace(tmp_path, capsys):
     assert out.splitlines() == [
         f"{empty}:1:1: error: is a directory with no .yaml lesson files",
         f"{binary}:1:1: error: is a binary file, not YAML text",
-        "/dev/null:1:1: error: the file is empty",
+        "/dev/null:1:1: error: is a device or socket, not a regular file "
+        "(refused without reading it)",
     ]
 
 

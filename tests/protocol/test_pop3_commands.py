@@ -534,9 +534,11 @@ def test_echoed_input_is_short_and_printable(store: MailStore, line: str) -> Non
 def test_names_from_a_world_cannot_stretch_a_reply_past_512_octets() -> None:
     store = MailStore()
     store.add_user("x" * 600, "secret")
+    store.add_user("x" * 248, "secret")  # the longest name a 255-octet USER line can carry
     assert len(Pop3Session(store, hostname="h" * 1000).greeting().wire()) <= 512
     session = Pop3Session(store, timestamp=TIMESTAMP)
-    one(session, "USER " + "x" * 600)
+    assert wire(session, "USER " + "x" * 600) == b"-ERR line too long\r\n"
+    one(session, "USER " + "x" * 248)
     raw = wire(session, "PASS secret")
     assert raw.startswith(b"+OK xxx") and len(raw) <= 512 and raw.endswith(b"\r\n")
 

@@ -85,3 +85,14 @@ def test_junk_bytes_get_err_and_the_session_goes_on(session: Pop3Session) -> Non
     assert [r.status for r in replies] == ["-ERR", "-ERR", "-ERR", "+OK", "+OK"]
     assert replies[2].wire() == b"-ERR empty command line\r\n"
     assert session.state_name == "TRANSACTION"
+
+
+def test_handle_enforces_the_line_limit_as_receive_does(session: Pop3Session) -> None:
+    """The TUI feeds lines to handle() directly: 255 octets with CRLF is the most (RFC 2449 §4)."""
+    assert wire(session.handle("USER " + "x" * 248)) == b"+OK send your password\r\n"
+    assert wire(session.handle("USER " + "x" * 249)) == b"-ERR line too long\r\n"
+    assert wire(session.handle(b"USER " + b"x" * 4_000_000)) == b"-ERR line too long\r\n"
+    # counted in UTF-8 octets, not characters: 124 two-octet letters + "USER " = 253
+    assert wire(session.handle("USER " + "я" * 124)) == b"+OK send your password\r\n"
+    assert wire(session.handle("USER " + "я" * 125)) == b"-ERR line too long\r\n"
+    assert wire(session.handle("USER ne_skagu")) == b"+OK send your password\r\n"

@@ -64,6 +64,14 @@ def test_wrap_keeps_every_character_and_breaks_at_spaces():
 def test_printable_shows_control_characters():
     assert printable("a\tb") == "a       b"
     assert printable("bell\x07 esc\x1b[31m") == "bell^G esc^[[31m"
+    assert printable("csi\x9b31m") == "csiM-^[31m"  # C1 too, as cat -v shows it
+
+
+def test_wrap_of_a_pasted_megabyte_is_linear():
+    text = ("word " * 200_000) + "x" * 1_000_000
+    pieces = wrap_cells(text, 77)
+    assert "".join(pieces) == text and max(map(len, pieces)) == 77
+    assert pieces[0] == "word " * 15 and set(pieces[-1]) == {"x"}
 
 
 class TranscriptApp(App):

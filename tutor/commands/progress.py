@@ -20,15 +20,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tutor.lessons.progress import Progress
+    from tutor.sanitize import one_line
 
     progress = Progress(args.file)
     for message in progress.messages:
-        print(f"mailtutor progress: {message}", file=sys.stderr)
+        print(f"mailtutor progress: {one_line(message)}", file=sys.stderr)
     if args.reset:
         if not progress.reset(args.reset):
-            print(f"no progress recorded for '{args.reset}'", file=sys.stderr)
+            print(f"no progress recorded for '{one_line(args.reset)}'", file=sys.stderr)
             return 1
-        print(f"progress of '{args.reset}' forgotten")
+        print(f"progress of '{one_line(args.reset)}' forgotten")
         return _saved(progress)
     if args.reset_all:
         count = progress.reset_all()
@@ -42,9 +43,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _saved(progress) -> int:
+    from tutor.sanitize import one_line
+
     unsaved = [m for m in progress.messages if m.startswith("cannot save")]
     for message in unsaved:
-        print(f"mailtutor progress: {message}", file=sys.stderr)
+        print(f"mailtutor progress: {one_line(message)}", file=sys.stderr)
     return 1 if unsaved or progress.read_only else 0
 
 

@@ -35,12 +35,13 @@ def run(args: argparse.Namespace) -> int:
     from tutor.lessons.loader import load_lesson
     from tutor.lessons.locate import find_lesson
     from tutor.lessons.printer import DialoguePrinter
+    from tutor.sanitize import one_line
 
     lang = args.replay_lang or getattr(args, "lang", None) or "en"
     try:
         lesson = load_lesson(find_lesson(args.lesson))
     except LessonNotFound as exc:
-        print(f"mailtutor replay: {exc}", file=sys.stderr)
+        print(f"mailtutor replay: {one_line(str(exc))}", file=sys.stderr)
         return 1
     except LessonError as exc:
         for problem in exc.diagnostics:
@@ -62,6 +63,6 @@ def run(args: argparse.Namespace) -> int:
         printer.replay(runner)
     except ReplayError as exc:
         sys.stdout.flush()
-        print(f"mailtutor replay: {exc}", file=sys.stderr)
+        print(f"mailtutor replay: {one_line(str(exc))}", file=sys.stderr)
         return 1
     return 0

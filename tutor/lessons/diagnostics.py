@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tutor.sanitize import one_line
+
+#: a message echoes names and values from the file: it stays one line of reasonable length
+MAX_MESSAGE = 1000
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -40,7 +45,10 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        # The path and the message echo what strangers wrote (file names, keys, ids): printed
+        # as one line without control characters, so nothing reaches the terminal as a code.
+        path, message = one_line(self.path), one_line(self.message, MAX_MESSAGE)
+        return f"{path}:{self.line}:{self.col}: {self.severity}: {message}"
 
 
 class LessonError(Exception):

@@ -33,7 +33,8 @@ from .model import (
     Step,
     StepText,
 )
-from .reader import NodeReader, did_you_mean
+from .reader import NodeReader, did_you_mean, quoted
+from .regexcheck import slow_pattern_problem
 from .safeyaml import read_yaml, to_python
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -81,14 +82,14 @@ def normalize_reply(value: str, protocol: Protocol | None) -> tuple[str | None, 
         return text.lower(), None
     if text.upper() in POP3_STATUSES:
         if protocol is Protocol.SMTP:
-            return None, f"'{text}' is a POP3 status; SMTP replies have codes such as 250"
+            return None, f"'{quoted(text)}' is a POP3 status; SMTP replies have codes such as 250"
         return text.upper(), None
     if re.fullmatch(r"[2-5][0-9][0-9]", text):
         if protocol is Protocol.POP3:
-            return None, f"'{text}' is an SMTP code; POP3 replies are +OK or -ERR"
+            return None, f"'{quoted(text)}' is an SMTP code; POP3 replies are +OK or -ERR"
         return text, None
     return None, (
-        f"reply '{text}' is not a kind ({', '.join(REPLY_KINDS)}), "
+        f"reply '{quoted(text)}' is not a kind ({', '.join(REPLY_KINDS)}), "
         "a status (+OK, -ERR) or an SMTP code (250)"
     )
 
@@ -174,7 +175,7 @@ class _LessonReader(NodeReader):
             return None
         value = self.text(f[key][1], what)
         if value is not None and not ID_RE.match(value):
-            self.error(f[key][1], f"{what} '{value}' may use only a-z, 0-9 and '-'")
+            self.error(f[key][1], f"{what} '{quoted(value)}' may use only a-z, 0-9 and '-'")
             return None
         return value
 
@@ -190,12 +191,12 @@ class _LessonReader(NodeReader):
             return name
         if Path(name).suffix.lower() in (".yaml", ".yml", ".json"):
             if not (base / name).is_file():
-                self.error(node, f"world file '{name}' not found (relative to {base})")
+                self.error(node, f"world file '{quoted(name)}' not found (relative to {base})")
                 return None
             return name if self.world_builds(node, name, base) else None
         self.error(
             node,
-            f"unknown world '{name}'; named worlds are "
+            f"unknown world '{quoted(name)}'; named worlds are "
             f"{', '.join(NAMED_WORLDS)}{did_you_mean(name, NAMED_WORLDS)}",
         )
         return None
@@ -391,7 +392,7 @@ class _LessonReader(NodeReader):
                 return name
         self.error(
             node,
-            f"{what} '{value}' is not a {self.protocol.value.upper()} state "
+            f"{what} '{quoted(value)}' is not a {self.protocol.value.upper()} state "
             f"({', '.join(names)}){did_you_mean(value, names)}",
         )
         return None
@@ -539,6 +540,10 @@ class _LessonReader(NodeReader):
                         self._offset(item, offset),
                         f"{where}: accept: invalid regular expression: {exc}",
                     )
+                    continue
+                slow = slow_pattern_problem(value[1:-1])
+                if slow is not None:
+                    self.error(item, f"{where}: accept: {slow}")
                     continue
             values.append(value)
         if values and all(_is_pattern(v) for v in values):
@@ -699,6 +704,7 @@ def read_document(
     if root is None:
         return None, problems
     reader = _LessonReader(shown, path)
+    reader.problems.extend(problems)  # warnings from reading: control characters removed
     kind = expect or kind_of_document(root, path)
     document: Document | None
     if kind == "course":

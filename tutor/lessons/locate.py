@@ -40,8 +40,8 @@ def find_lesson(id_or_path: str | Path, folder: Path | None = None) -> Path:
     """A lesson file from a bundled id (`pop3-article`) or a path to a .yaml file."""
     text = str(id_or_path)
     path = Path(text).expanduser()
-    if path.is_file():
-        return path
+    if path.is_file() or (path.exists() and not path.is_dir()):
+        return path  # a FIFO or a device too: the loader refuses it and says why
     looks_like_path = path.suffix.lower() in (".yaml", ".yml") or "/" in text or "\\" in text
     if looks_like_path:
         raise LessonNotFound(f"{text}: no such lesson file")

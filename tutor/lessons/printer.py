@@ -2,6 +2,10 @@
 
 Colour follows design.md: server success green, errors red, intermediate (354, `+ `) yellow,
 the client's lines plain. Colour is never the only signal: the prefixes and statuses carry it.
+
+Every line is written through `visible`: a control character in a letter, a typed line or a
+lesson text is shown as ^X, never sent to the terminal (the lesson loader strips them from
+lesson texts already; letters are data and keep theirs).
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from tutor.protocol.replies import Reply, ReplyKind
+from tutor.sanitize import visible
 
 from .runner import Connection, LessonRunner, OutcomeKind
 
@@ -51,22 +56,23 @@ class DialoguePrinter:
     def _paint(self, text: str, code: str) -> str:
         return f"{code}{text}{RESET}" if self.colour and code else text
 
-    def write(self, text: str = "") -> None:
-        self.out.write(text + "\n")
+    def write(self, text: str = "", code: str = "") -> None:
+        """One line: its control characters made visible, then painted."""
+        self.out.write(self._paint(visible(text), code) + "\n")
 
     def reply(self, reply: Reply) -> None:
         code = COLOURS.get(reply.kind, "")
         for line in reply.status_lines():
-            self.write(self._paint(f"S: {line}", code))
+            self.write(f"S: {line}", code)
         if reply.body is None:
             return
         body = reply.body_lines()
         shown = body if self.body_limit is None else body[: self.body_limit]
         for line in shown:
-            self.write(self._paint(f"S: {line}", code))
+            self.write(f"S: {line}", code)
         if len(shown) < len(body):
-            self.write(self._paint(f"S: [... {len(body) - len(shown)} more lines]", DIM))
-        self.write(self._paint("S: .", code))
+            self.write(f"S: [... {len(body) - len(shown)} more lines]", DIM)
+        self.write("S: .", code)
 
     def client(self, line: str) -> None:
         self.write(f"C: {line}" if line else "C:")  # an empty line (e.g. in a letter)
@@ -80,7 +86,7 @@ class DialoguePrinter:
 
     def replay(self, runner: LessonRunner) -> None:
         lesson = runner.lesson
-        self.write(self._paint(f"{runner.text(lesson, 'title')} ({lesson.id})", BOLD))
+        self.write(f"{runner.text(lesson, 'title')} ({lesson.id})", BOLD)
         self.text(runner.text(lesson, "intro"), "")
         self.write()
         two_protocols = len(lesson.protocols) > 1
@@ -94,7 +100,7 @@ class DialoguePrinter:
                 number = lesson.steps.index(step) + 1
                 self.write()
                 heading = f"{self._word(runner, 'step')} {number}/{runner.step_count}: {step.id}"
-                self.write(self._paint(heading, BOLD))
+                self.write(heading, BOLD)
                 self.text(runner.text(step, "say"))
             self.client(outcome.line)
             for reply in outcome.replies:
@@ -113,10 +119,10 @@ class DialoguePrinter:
         """A new session's greeting, after a marker line when the lesson switches protocols."""
         if connection.dropped is not None:
             dropped = self._word(runner, "dropped").format(protocol=connection.dropped.upper())
-            self.write(self._paint(dropped, DIM))
+            self.write(dropped, DIM)
         if marker:
             said = self._word(runner, "connected").format(protocol=connection.protocol.upper())
-            self.write(self._paint(said, BOLD))
+            self.write(said, BOLD)
         for reply in connection.greeting:
             self.reply(reply)
 

@@ -3,9 +3,11 @@
 Where: `$MAILTUTOR_DATA_DIR/progress.json` if that variable is set (tests use it), otherwise the
 platform's user data folder (platformdirs: ~/.local/share/mailtutor on Linux). The file carries a
 format version so a later mailtutor can read it; unknown fields are kept as they are ignored, and
-missing ones take defaults. A file that cannot be read is moved aside (renamed with a
-`.corrupt-<time>` suffix) with a message, never a crash; a file from a *newer* format is left
-untouched and not overwritten. Writes are atomic: a temporary file, then os.replace.
+missing ones take defaults. Every field is checked as it is loaded (progress_check); a file that
+is damaged, malformed, too big (over 4 MiB), or not a regular file (a FIFO, a device, a link to
+/dev/zero) is moved aside (renamed with a `.corrupt-<time>` suffix) with a message, never a crash
+or a hang; a file from a *newer* format is left untouched and not overwritten. Writes are
+atomic: a temporary file, then os.replace.
 
 Progress is keyed by lesson id, step id and question id, which lessons keep stable.
 """
@@ -110,12 +112,28 @@ class Progress:
     # -- reading -------------------------------------------------------------------------------
 
     def _load(self) -> None:
+        from tutor.safeload import FileTooLarge, NotRegularFile, read_regular
+
+        from .progress_check import MAX_PROGRESS_BYTES, ProgressDamaged, check_progress
+
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = read_regular(self.path, MAX_PROGRESS_BYTES).decode("utf-8")
         except (FileNotFoundError, NotADirectoryError):
             return  # nothing saved yet (saving will say if the folder cannot be made)
         except UnicodeDecodeError as exc:
             self._move_aside(f"is damaged ({exc})")
+            return
+        except FileTooLarge:
+            self._move_aside(f"is larger than {MAX_PROGRESS_BYTES // (1024 * 1024)} MiB")
+            return
+        except NotRegularFile as exc:
+            if self.path.is_symlink() or self.path.is_fifo():
+                self._move_aside(exc.message)  # renames the link or FIFO, nothing behind it
+                return
+            # A folder or a device node itself is never renamed (think `--file /dev/null`):
+            # say so and save nothing.
+            self.read_only = True
+            self.messages.append(f"{self.path} {exc.message}; progress will not be saved this time")
             return
         except OSError as exc:
             # Unreadable (permissions...) is not damaged: leave it alone and do not overwrite it.
@@ -127,29 +145,39 @@ class Progress:
             return
         try:
             data = json.loads(text)
-            if not isinstance(data, dict) or not isinstance(data.get("lessons", {}), dict):
-                raise ValueError("not a progress file")
-            version = data.get("format")
-            if not isinstance(version, int):
-                raise ValueError("no format version")
-            if version > PROGRESS_FORMAT:
-                self.read_only = True
-                self.messages.append(
-                    f"{self.path} was written by a newer mailtutor (format {version}); "
-                    "it is shown but will not be changed"
-                )
+        except (ValueError, RecursionError) as exc:
+            self._move_aside(
+                f"is damaged ({'nested too deep' if isinstance(exc, RecursionError) else exc})"
+            )
+            return
+        newer = (
+            isinstance(data, dict)
+            and isinstance(data.get("format"), int)
+            and data["format"] > PROGRESS_FORMAT
+        )
+        if newer:
+            self.read_only = True
+            self.messages.append(
+                f"{self.path} was written by a newer mailtutor (format {data['format']}); "
+                "it is shown but will not be changed"
+            )
+        try:
+            _, entries = check_progress(data, LessonProgress)
             self._lessons = {
-                str(lesson_id): LessonProgress.from_json(entry)
-                for lesson_id, entry in data.get("lessons", {}).items()
-                if isinstance(entry, dict)
+                lesson_id: LessonProgress.from_json(entry) for lesson_id, entry in entries.items()
             }
-        except (ValueError, TypeError) as exc:
+        except (ProgressDamaged, ValueError, TypeError, AttributeError) as exc:
             self._lessons = {}
-            self._move_aside(f"is damaged ({exc})")
+            if not newer:  # a newer format's file is never moved: it may be fine for its writer
+                self._move_aside(f"is damaged ({exc})")
 
     def _move_aside(self, why: str) -> None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        for number in range(1, 100):  # two in one second: keep the earlier one too
+            if not os.path.lexists(target):
+                break
+            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{number}")
         try:
             os.replace(self.path, target)
         except OSError as exc:

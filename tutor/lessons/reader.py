@@ -12,12 +12,22 @@ from collections.abc import Iterable
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from tutor.sanitize import one_line
+
 from .diagnostics import Diagnostic, Pos, Severity
+from .regexcheck import slow_pattern_problem
 from .safeyaml import pos_of, to_python
 from .schema import REQUIRED, keys_of
 
 _TAG = "tag:yaml.org,2002:"
 _NUMBER_TAGS = (_TAG + "int", _TAG + "float")
+#: how much of a value a message quotes: a whole file given as one text is not echoed
+QUOTE_MAX = 60
+
+
+def quoted(value: object) -> str:
+    """A value from the file as a message shows it: one line, clipped."""
+    return one_line(str(value), QUOTE_MAX)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -32,7 +42,7 @@ def _describe(node: Node) -> str:
         return "a list"
     tag = node.tag.removeprefix(_TAG)
     if tag == "str":
-        return f"the text {node.value!r}"
+        return f"the text {quoted(node.value)!r}"
     return {"null": "empty", "int": "a number", "float": "a fraction", "bool": "true/false"}.get(
         tag, f"a {tag}"
     )
@@ -77,10 +87,11 @@ class NodeReader:
                 continue
             name = str(key.value)
             if name in found:
-                self.error(key, f"{what}: duplicate key '{name}'")
+                self.error(key, f"{what}: duplicate key '{quoted(name)}'")
                 continue
             if name not in allowed:
-                self.error(key, f"{what}: unknown key '{name}'{did_you_mean(name, allowed)}")
+                hint = did_you_mean(name, allowed)
+                self.error(key, f"{what}: unknown key '{quoted(name)}'{hint}")
                 continue
             found[name] = (key, value)
         for name in REQUIRED[kind]:
@@ -99,7 +110,7 @@ class NodeReader:
                 continue
             name = str(key.value)
             if name in seen:
-                self.error(key, f"{what}: duplicate key '{name}'")
+                self.error(key, f"{what}: duplicate key '{quoted(name)}'")
                 continue
             seen.add(name)
             result.append((name, key, value))
@@ -157,7 +168,7 @@ class NodeReader:
         choices = list(choices)
         if value not in choices:
             hint = did_you_mean(value, choices)
-            self.error(node, f"{what} '{value}' is not one of {', '.join(choices)}{hint}")
+            self.error(node, f"{what} '{quoted(value)}' is not one of {', '.join(choices)}{hint}")
             return None
         return value
 
@@ -169,6 +180,10 @@ class NodeReader:
             re.compile(pattern)
         except re.error as exc:
             self.error(self._offset(node, exc.pos), f"{what}: invalid regular expression: {exc}")
+            return None
+        slow = slow_pattern_problem(pattern)
+        if slow is not None:
+            self.error(node, f"{what}: {slow}")
             return None
         return pattern
 

@@ -29,7 +29,7 @@ from tutor.protocol.replies import Reply
 from tutor.protocol.session import Session
 
 from .engine import build_lesson_world, open_session
-from .expect import check_expect, regex, reply_matches
+from .expect import check_expect, line_matches, reply_matches
 from .model import Lesson, Mistake, Overlay, Protocol, Question, QuestionType, Step
 from .quiz import Answer, Grade, grade_question
 
@@ -253,7 +253,7 @@ class LessonRunner:
     def _mistake(step: Step, line: str, replies: tuple[Reply, ...]) -> Mistake | None:
         last = replies[-1] if replies else None
         for mistake in step.mistakes:
-            if mistake.match is not None and not regex(mistake.match).search(line):
+            if mistake.match is not None and not line_matches(mistake.match, line):
                 continue
             if mistake.reply is not None and not (last and reply_matches(mistake.reply, last)):
                 continue

@@ -20,17 +20,24 @@ file can hold one too (`mailtutor sandbox pop3 --world my-world.yaml`). The desc
               Subject: hi
 
               Hello.
-          - file: letter.eml # read from a file (relative to the world file)
+          - file: letter.eml # read from a file in the world file's (or lesson's) folder
           - generate: 46394  # filler letter of exactly this many octets
           - generate: {size: 2048, subject: Report, from: boss@example.org}
 
 `build_world(spec)` turns a name or a description into a fresh MailStore; every call gives a new,
 independent store. Errors are `WorldError` with a message a lesson author can act on.
+
+World files and lessons come from strangers, so building one is bounded: a world file is read
+like a lesson (regular files only, size and nesting capped, YAML aliases refused, control
+characters stripped: tutor.safeload); `file:` reads only regular files inside the world file's
+or lesson's folder; a letter is at most the world's max_message_size; a world describes at most
+MAX_WORLD_LETTERS letters and MAX_WORLD_OCTETS in all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +49,35 @@ from .store import DEFAULT_MAX_MAILDROP_SIZE, DEFAULT_MAX_MESSAGE_SIZE, MailStor
 
 class WorldError(ValueError):
     """A world description that cannot be built; the message says what to fix."""
+
+
+#: a world file is data, not letters: big letters belong in `file:` letters
+MAX_WORLD_FILE_BYTES = 1024 * 1024
+#: what one described world may hold, so a lesson from a stranger cannot take all memory or time
+MAX_WORLD_LETTERS = 1000
+MAX_WORLD_OCTETS = 8 * 1024 * 1024
+
+
+@dataclass
+class LetterBudget:
+    """What is left of a world's letter allowance while it is built."""
+
+    letters: int = MAX_WORLD_LETTERS
+    octets: int = MAX_WORLD_OCTETS
+
+    def check(self, size: int, where: str) -> None:
+        if self.letters <= 0:
+            raise WorldError(f"{where}: a world holds at most {MAX_WORLD_LETTERS} letters")
+        if size > self.octets:
+            raise WorldError(
+                f"{where}: the world's letters would pass {MAX_WORLD_OCTETS // (1024 * 1024)} MiB "
+                "in all; use fewer or smaller letters"
+            )
+
+    def take(self, size: int, where: str) -> None:
+        self.check(size, where)
+        self.letters -= 1
+        self.octets -= size
 
 
 def article_letters() -> list[bytes]:
@@ -124,16 +160,16 @@ def build_world(
 
 
 def load_world_file(path: Path) -> Mapping[str, Any]:
-    import json
-
     import yaml
 
+    from tutor.safeload import Refused, load_data
+
     try:
-        text = path.read_text(encoding="utf-8")
+        data = load_data(path, MAX_WORLD_FILE_BYTES)
+    except Refused as exc:
+        raise WorldError(f"{path}:{exc.line}:{exc.col}: world file refused: {exc}") from exc
     except OSError as exc:
         raise WorldError(f"{path}: cannot read world file: {exc.strerror or exc}") from exc
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
         raise WorldError(f"{path}: not a valid world file: {exc}") from exc
     if isinstance(data, Mapping) and isinstance(data.get("world"), Mapping):
@@ -200,8 +236,9 @@ def _build_described(
     users = spec.get("users", [])
     if not isinstance(users, list):
         raise WorldError("world 'users' must be a list")
+    budget = LetterBudget()
     for index, entry in enumerate(users, 1):
-        _add_user(store, entry, index, base_dir)
+        _add_user(store, entry, index, base_dir, budget)
     if postmaster is not None:
         if not isinstance(postmaster, str) or store.user(postmaster) is None:
             raise WorldError("world 'postmaster' must name one of the world's users")
@@ -210,7 +247,9 @@ def _build_described(
     return store
 
 
-def _add_user(store: MailStore, entry: Any, index: int, base_dir: Path) -> None:
+def _add_user(
+    store: MailStore, entry: Any, index: int, base_dir: Path, budget: LetterBudget
+) -> None:
     if not isinstance(entry, Mapping):
         raise WorldError(f"user #{index} must be a mapping with name and password")
     unknown = set(entry) - USER_KEYS
@@ -229,16 +268,46 @@ def _add_user(store: MailStore, entry: Any, index: int, base_dir: Path) -> None:
     if not isinstance(messages, list):
         raise WorldError(f"user {name}: 'messages' must be a list")
     for number, message in enumerate(messages, 1):
-        store.seed(
+        where = f"user {name}, message #{number}"
+        data = message_bytes(
+            message,
+            where,
+            base_dir,
+            store.domain,
             name,
-            message_bytes(message, f"user {name}, message #{number}", base_dir, store.domain, name),
+            max_size=store.max_message_size,
+            budget=budget,
         )
+        store.seed(name, data)
 
 
 def message_bytes(
-    message: Any, where: str, base_dir: Path, domain: str = "server.ru", user: str = "user"
+    message: Any,
+    where: str,
+    base_dir: Path,
+    domain: str = "server.ru",
+    user: str = "user",
+    *,
+    max_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+    budget: LetterBudget | None = None,
 ) -> bytes:
-    """The octets of one described message (text, file or generate)."""
+    """The octets of one described message (text, file or generate), within the limits."""
+    budget = budget if budget is not None else LetterBudget()
+    budget.check(0, where)
+    data = _message_bytes(message, where, base_dir, domain, user, max_size, budget)
+    budget.take(len(data), where)
+    return data
+
+
+def _message_bytes(
+    message: Any,
+    where: str,
+    base_dir: Path,
+    domain: str,
+    user: str,
+    max_size: int,
+    budget: LetterBudget,
+) -> bytes:
     if isinstance(message, str):
         message = {"text": message}
     if not isinstance(message, Mapping):
@@ -256,16 +325,17 @@ def message_bytes(
         data = normalize_crlf(text.encode("utf-8"))
         return data if data.endswith(b"\r\n") else data + b"\r\n"
     if "file" in message:
-        path = base_dir / str(message["file"])
-        try:
-            return normalize_crlf(path.read_bytes())
-        except OSError as exc:
-            raise WorldError(f"{where}: cannot read {path}: {exc.strerror or exc}") from exc
+        return normalize_crlf(_letter_file(message["file"], where, base_dir, max_size, budget))
     generate = message["generate"]
     options: Mapping[str, Any] = generate if isinstance(generate, Mapping) else {"size": generate}
     size = options.get("size")
-    if not isinstance(size, int) or size < 200:
+    if not isinstance(size, int) or isinstance(size, bool) or size < 200:
         raise WorldError(f"{where}: generate needs a size of at least 200 octets")
+    if size > max_size:
+        raise WorldError(
+            f"{where}: generate {size} is over the world's max_message_size ({max_size} octets)"
+        )
+    budget.check(size, where)
     from .letters import filler_letter
 
     try:
@@ -277,3 +347,35 @@ def message_bytes(
         )
     except ValueError as exc:
         raise WorldError(f"{where}: {exc}") from exc
+
+
+def _letter_file(
+    name: Any, where: str, base_dir: Path, max_size: int, budget: LetterBudget
+) -> bytes:
+    """A `file:` letter: a regular file inside `base_dir`, at most `max_size` octets."""
+    from tutor.safeload import FileTooLarge, Refused, read_regular
+    from tutor.sanitize import one_line
+
+    if not isinstance(name, str) or not name.strip():
+        raise WorldError(f"{where}: 'file' must name a letter file")
+    shown = one_line(name, 80)
+    folder = base_dir.resolve()
+    path = (folder / name).resolve()  # symlinks followed: a link out of the folder is refused
+    if not path.is_relative_to(folder):
+        raise WorldError(
+            f"{where}: file '{shown}' is outside {folder}; letters are read only from the "
+            "folder of the lesson or world file"
+        )
+    limit = min(max_size, budget.octets)
+    try:
+        return read_regular(path, limit)
+    except FileTooLarge as exc:
+        raise WorldError(
+            f"{where}: file '{shown}' is larger than the world allows "
+            f"({limit} octets: its max_message_size, or what is left of "
+            f"{MAX_WORLD_OCTETS // (1024 * 1024)} MiB in all)"
+        ) from exc
+    except Refused as exc:
+        raise WorldError(f"{where}: file '{shown}' {exc.message}") from exc
+    except OSError as exc:
+        raise WorldError(f"{where}: cannot read '{shown}': {exc.strerror or exc}") from exc

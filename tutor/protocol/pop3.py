@@ -165,6 +165,13 @@ def default_timestamp(hostname: str) -> str:
     return f"<{os.getpid()}.{next(_session_counter)}.{int(time.time())}@{hostname}>"
 
 
+def _octets(line: str | bytes) -> int:
+    """The line's length on the wire (UTF-8; a lone surrogate counts as the 3 octets it takes)."""
+    if isinstance(line, bytes) or line.isascii():
+        return len(line)
+    return len(line.encode("utf-8", "surrogatepass"))
+
+
 class Pop3Session(Session):
     """One POP3 conversation with one client."""
 
@@ -204,6 +211,10 @@ class Pop3Session(Session):
     def handle(self, line: str | bytes) -> list[Reply]:
         if self.closed:
             return [err("connection closed", closes=True)]
+        if _octets(line) + 2 > self.MAX_COMMAND_LINE:
+            # Lines fed directly (the TUI) get the limit `receive` enforces on the wire: a pasted
+            # 4 MB line is answered at once instead of being split, echoed and stored.
+            return [self.line_too_long()]
         parts = as_text(line).split(None, 1)
         if not parts:
             return [err("empty command line")]

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 SUBJECT_MAX = 36
 SUBJECT_MIN = 12
+#: longest user name, HELO name or address shown (a pasted megabyte must not be wrapped)
+VALUE_MAX = 40
 #: POP3 maildrop columns and their widths besides the subject (cell padding included)
 FIXED_POP3_WIDTH = {"number": 5, "size": 8, "uid": 16, "mark": 11}
 
@@ -275,9 +277,10 @@ class ServerStatePanel(VerticalScroll):
 
     def _show_pop3(self, view: Pop3View, store: MailStore) -> None:
         lang = self.lang
+        shown_user = clip(view.user or "", VALUE_MAX)
         user_text = Text(f"{tr('panel.user', lang)} ", self._style("muted"))
         if view.user:
-            user_text.append(view.user, self._style("value"))
+            user_text.append(shown_user, self._style("value"))
             status = "panel.authenticated" if view.authenticated else "panel.not_authenticated"
             user_text.append(f" ({tr(status, lang)})", self._style("muted"))
         else:
@@ -299,7 +302,7 @@ class ServerStatePanel(VerticalScroll):
         table.clear()
         if view.closed and view.user:
             # After QUIT the deletions happened: show the maildrop as the store now holds it.
-            heading.update(Text(tr("panel.maildrop.after_quit", lang, user=view.user)))
+            heading.update(Text(tr("panel.maildrop.after_quit", lang, user=shown_user)))
             messages = store.messages(view.user)
             for number, message in enumerate(messages, 1):
                 self._add_pop3_row(
@@ -316,7 +319,7 @@ class ServerStatePanel(VerticalScroll):
             )
             return
         total.display = table.display = True
-        heading.update(Text(tr("panel.maildrop", lang, user=view.user or "")))
+        heading.update(Text(tr("panel.maildrop", lang, user=shown_user)))
         for row in view.messages:
             self._add_pop3_row(
                 table,
@@ -335,7 +338,7 @@ class ServerStatePanel(VerticalScroll):
         if not view.messages:
             heading.update(
                 Text(
-                    f"{tr('panel.maildrop', lang, user=view.user or '')}: "
+                    f"{tr('panel.maildrop', lang, user=shown_user)}: "
                     f"{tr('panel.maildrop.empty', lang)}"
                 )
             )
@@ -398,12 +401,12 @@ class ServerStatePanel(VerticalScroll):
         elif view.mail_from == "":
             sender = tr("panel.null_sender", lang)
         else:
-            sender = f"<{view.mail_from}>"
+            sender = f"<{clip(view.mail_from, VALUE_MAX)}>"
         rows = [
-            (tr("panel.helo", lang), view.helo or unset),
+            (tr("panel.helo", lang), clip(view.helo, VALUE_MAX) if view.helo else unset),
             (tr("panel.mail_from", lang), sender),
         ]
-        rcpts = [f"<{r}>" for r in view.rcpt_to] or [unset]
+        rcpts = [f"<{clip(r, VALUE_MAX)}>" for r in view.rcpt_to] or [unset]
         rows.append((tr("panel.rcpt_to", lang), rcpts[0]))
         rows.extend(("", r) for r in rcpts[1:])
         width = max(len(label) for label, _ in rows)

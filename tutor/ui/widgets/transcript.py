@@ -36,6 +36,7 @@ ROLES = tuple(MARKERS)
 MARKER_WIDTH = 3
 _CONTROL = {c: f"^{chr(c + 64)}" for c in range(32) if c != 9}
 _CONTROL[127] = "^?"
+_CONTROL.update({c: f"M-^{chr(c - 64)}" for c in range(0x80, 0xA0)})  # C1, as `cat -v` shows it
 
 
 def printable(text: str) -> str:
@@ -58,13 +59,16 @@ def wrap_cells(text: str, width: int) -> list[str]:
         return [text]
     if not text.isascii() and cell_len(text) != len(text):
         return chop_cells(text, width) or [""]  # wide characters: cut by cells
+    # Indexes into the one string rather than cutting off the rest each row: linear in the
+    # length, so a pasted 1 MB line wraps in milliseconds, not seconds.
     pieces: list[str] = []
-    while len(text) > width:
-        cut = text.rfind(" ", 0, width)
-        end = cut + 1 if cut >= width // 2 else width
-        pieces.append(text[:end])
-        text = text[end:]
-    pieces.append(text)
+    start, length = 0, len(text)
+    while length - start > width:
+        cut = text.rfind(" ", start, start + width)
+        end = cut + 1 if cut >= start + width // 2 else start + width
+        pieces.append(text[start:end])
+        start = end
+    pieces.append(text[start:])
     return pieces
 
 
