@@ -52,6 +52,7 @@ async def test_pop3_state_panel_follows_dele_rset_quit(make_app, submit):
         rows = maildrop_rows(screen)
         assert [row[:2] for row in rows] == [["1", "46394"], ["2", "27074"]]
         assert "after QUIT" in str(screen.panel.query_one("#maildrop-heading").render())
+        assert "ne_skagu (logged out)" in str(screen.panel.query_one("#state-line").render())
         assert screen.prompt.closed and screen.prompt.has_class("-closed")
         assert "closed" in screen.transcript.plain_lines()[-1]
 
@@ -129,6 +130,7 @@ async def test_smtp_message_mode_until_lone_dot(make_app, submit):
         assert ("data", "Subject: Hello") in screen.transcript.lines
         await submit(pilot, ".")
         assert not prompt.message_mode
+        assert prompt.placeholder == "type an SMTP command, Tab completes"
         role, last = screen.transcript.lines[-1]
         assert role == "ok" and last.startswith("250")
         delivered = screen.panel.query_one("#delivered", DataTable)

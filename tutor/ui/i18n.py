@@ -143,7 +143,7 @@ register(
         # prompt
         "prompt.command": {"en": "command", "ru": "команда"},
         "prompt.command.placeholder": {
-            "en": "type a {protocol} command, Tab completes",
+            "en": "type {a_protocol} command, Tab completes",
             "ru": "введите команду {protocol}, Tab дополняет",
         },
         "prompt.message": {
@@ -196,6 +196,7 @@ register(
         "panel.nobody": {"en": "nobody yet", "ru": "пока никто"},
         "panel.authenticated": {"en": "logged in", "ru": "вошёл"},
         "panel.not_authenticated": {"en": "not logged in", "ru": "не вошёл"},
+        "panel.logged_out": {"en": "logged out", "ru": "вышел"},
         "panel.closed": {"en": "connection closed", "ru": "соединение закрыто"},
         "panel.maildrop": {"en": "maildrop of {user}", "ru": "почтовый ящик {user}"},
         "panel.maildrop.after_quit": {

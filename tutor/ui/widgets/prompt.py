@@ -163,7 +163,10 @@ class CommandPrompt(Input):
             self.placeholder = tr("prompt.message.placeholder", self.lang)
         else:
             self.border_title = f"{protocol} {tr('prompt.command', self.lang)}"
-            self.placeholder = tr("prompt.command.placeholder", self.lang, protocol=protocol)
+            a_protocol = f"an {protocol}" if protocol == "SMTP" else f"a {protocol}"
+            self.placeholder = tr(
+                "prompt.command.placeholder", self.lang, protocol=protocol, a_protocol=a_protocol
+            )
         self.border_subtitle = ""
 
     # -- sending lines ---------------------------------------------------------------------

@@ -281,7 +281,10 @@ class ServerStatePanel(VerticalScroll):
         user_text = Text(f"{tr('panel.user', lang)} ", self._style("muted"))
         if view.user:
             user_text.append(shown_user, self._style("value"))
-            status = "panel.authenticated" if view.authenticated else "panel.not_authenticated"
+            if view.closed and view.authenticated:  # after QUIT, not still "logged in"
+                status = "panel.logged_out"
+            else:
+                status = "panel.authenticated" if view.authenticated else "panel.not_authenticated"
             user_text.append(f" ({tr(status, lang)})", self._style("muted"))
         else:
             user_text.append(tr("panel.nobody", lang), self._style("muted"))
