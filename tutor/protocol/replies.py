@@ -78,6 +78,9 @@ class Reply:
     body:   POP3 multi-line data (LIST, RETR, TOP, UIDL, CAPA...), CRLF-separated and *not yet*
             stuffed; None for single-line replies. `wire()` stuffs it and adds the final ".".
     closes: the server closes the connection after sending this reply.
+    starts_tls: the caller starts a TLS handshake right after sending this reply (STARTTLS's
+            220, STLS's +OK) and then calls the session's `tls_started()`. The engine never
+            touches TLS itself; this flag is how it says "start TLS now".
     """
 
     status: str
@@ -86,6 +89,7 @@ class Reply:
     closes: bool = False
     #: `body` already in wire form (`wire_body(body)`), when the engine keeps it cached
     wire_form: bytes | None = field(default=None, compare=False, repr=False)
+    starts_tls: bool = False
 
     @property
     def kind(self) -> ReplyKind:
