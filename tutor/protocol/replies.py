@@ -121,6 +121,8 @@ class Reply:
                 for i, line in enumerate(self.lines)
             ]
         first = self.lines[0] if self.lines else ""
+        if self.status == "+":
+            return [f"+ {first}"]  # RFC 5034 §4: "+" SP, even before an empty challenge
         return [f"{self.status} {first}".rstrip() if first else self.status]
 
     def body_lines(self, encoding: str | None = None) -> list[str]:
@@ -154,7 +156,8 @@ class Reply:
                 for i, line in enumerate(self.lines)
             )
         first = self.lines[0] if self.lines else ""
-        head = (f"{self.status} {first}" if first else self.status).encode("utf-8") + CRLF
+        spaced = first or self.status == "+"  # a continuation keeps its space (RFC 5034 §4)
+        head = (f"{self.status} {first}" if spaced else self.status).encode("utf-8") + CRLF
         if self.body is None:
             return head
         stuffed = self.wire_form if self.wire_form is not None else wire_body(self.body)
