@@ -86,7 +86,16 @@ class MailStore:
     """Users and their maildrops for one local domain.
 
     strict: SMTP refuses what lenient servers let through (no angle brackets, MAIL before HELO).
+    The TLS policy (see `TlsPolicy`): tls, auth_without_tls, plaintext_needs_tls.
     """
+
+    #: the server has a certificate, as today's servers do: the TUI simulates STARTTLS/STLS and
+    #: AUTH exists (`serve` offers TLS on every port whatever this says: it has a certificate)
+    tls: bool = False
+    #: SMTP AUTH is offered in clear text too (a lesson shows why that is bad)
+    auth_without_tls: bool = False
+    #: POP3 refuses USER/PASS and AUTH PLAIN before STLS, as Dovecot does by default
+    plaintext_needs_tls: bool = False
 
     def __init__(
         self,
@@ -237,6 +246,9 @@ class MailStore:
         )
         clone._next_uid = self._next_uid
         clone.postmaster = self.postmaster
+        clone.tls = self.tls
+        clone.auth_without_tls = self.auth_without_tls
+        clone.plaintext_needs_tls = self.plaintext_needs_tls
         clone._users = {
             key: User(u.name, u.password, [StoredMessage(m.uid, m.data) for m in u.messages])
             for key, u in self._users.items()

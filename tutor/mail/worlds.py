@@ -7,6 +7,9 @@ file can hold one too (`mailtutor sandbox pop3 --world my-world.yaml`). The desc
     domain: server.ru
     strict: false            # SMTP refuses bare addresses and MAIL before HELO when true
     postmaster: ne_skagu     # who gets mail for postmaster (default: the first user)
+    tls: true                # the server has a certificate: STARTTLS, STLS and AUTH exist
+    auth_without_tls: false  # SMTP offers AUTH in clear text too (to show why that is bad)
+    plaintext_needs_tls: false  # POP3 refuses USER/PASS and AUTH PLAIN before STLS (Dovecot)
     max_message_size: 10485760
     users:
       - name: ne_skagu
@@ -85,7 +88,21 @@ NAMED_WORLDS: dict[str, tuple[str, Callable[[MailStore], None], bool]] = {
     "empty": ("server.ru with ne_skagu and poluchatel, no mail at all.", _empty, False),
     "strict": ("Like article, but SMTP refuses what strict servers refuse.", _article, True),
     "busy": ("ne_skagu has 40 letters of assorted sizes.", _busy, False),
+    "today": ("Like article, on today's server: STARTTLS, STLS and AUTH exist.", _article, False),
 }
+
+#: the TLS policy keys (see the module docstring) and the named worlds that set them
+TLS_KEYS = ("tls", "auth_without_tls", "plaintext_needs_tls")
+NAMED_TLS_POLICY: dict[str, dict[str, bool]] = {"today": {"tls": True}}
+
+
+def _apply_tls_policy(store: MailStore, policy: Mapping[str, Any]) -> None:
+    for key in TLS_KEYS:
+        if key in policy:
+            value = policy[key]
+            if not isinstance(value, bool):
+                raise WorldError(f"world {key!r} must be true or false")
+            setattr(store, key, value)
 
 
 def world_names() -> list[str]:
@@ -109,6 +126,7 @@ def build_world(
             _, builder, strict = NAMED_WORLDS[spec]
             store = store_factory(strict=strict)
             builder(store)
+            _apply_tls_policy(store, NAMED_TLS_POLICY.get(spec, {}))
             store.finish_seeding()
             return store
         path = Path(spec)
@@ -140,7 +158,16 @@ def load_world_file(path: Path) -> Mapping[str, Any]:
     return data
 
 
-WORLD_KEYS = {"base", "domain", "strict", "max_message_size", "users", "hostname", "postmaster"}
+WORLD_KEYS = {
+    "base",
+    "domain",
+    "strict",
+    "max_message_size",
+    "users",
+    "hostname",
+    "postmaster",
+    *TLS_KEYS,
+}
 USER_KEYS = {"name", "password", "messages"}
 MESSAGE_KEYS = {"text", "file", "generate", "uid"}
 
@@ -171,8 +198,10 @@ def _build_described(
             max_message_size=max_size,
         )
         builder(store)
+        _apply_tls_policy(store, NAMED_TLS_POLICY.get(base, {}))
     else:
         store = store_factory(domain=domain, strict=bool(strict), max_message_size=max_size)
+    _apply_tls_policy(store, spec)
     if spec.get("hostname"):
         store.hostname = str(spec["hostname"])
     postmaster = spec.get("postmaster")

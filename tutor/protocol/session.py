@@ -20,8 +20,9 @@ they never reach inside the engine.
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -49,6 +50,19 @@ class TlsInfo:
     simulated: bool = False  # the TUI's stand-in handshake: nothing was really encrypted
 
 
+def simulated_tls(hostname: str) -> TlsInfo:
+    """The handshake the TUI shows where no socket exists: what a TLS 1.3 server of today
+    negotiates, with a made-up certificate fingerprint (marked simulated, never a real one)."""
+    digest = hashlib.sha256(f"mailtutor simulated certificate for {hostname}".encode()).digest()
+    return TlsInfo(
+        version="TLSv1.3",
+        cipher="TLS_AES_256_GCM_SHA384",
+        subject=f"CN={hostname}",
+        fingerprint=":".join(f"{b:02X}" for b in digest),
+        simulated=True,
+    )
+
+
 class Session(ABC):
     """Common shape of Pop3Session and SmtpSession."""
 
@@ -66,6 +80,8 @@ class Session(ABC):
         self.tls: TlsInfo | None = None
         #: a reply asked for TLS and the handshake has not completed: read nothing meanwhile
         self.awaiting_tls = False
+        #: where no socket exists (the TUI, lessons): gives the handshake's result at once
+        self.simulate_tls: Callable[[], TlsInfo] | None = None
 
     # -- what subclasses define ------------------------------------------------------------
 
@@ -121,6 +137,8 @@ class Session(ABC):
 
     def _asked_for_tls(self) -> None:
         self.awaiting_tls = True
+        if self.simulate_tls is not None:
+            self.tls_started(self.simulate_tls())
 
     # -- byte stream framing, shared ----------------------------------------------------------
 
