@@ -27,7 +27,8 @@ _TEXTS: dict[str, Any] = {"type": "array", "items": _TEXT}
 _LINES: dict[str, Any] = {"type": "array", "items": _LINE}
 _INTS: dict[str, Any] = {"type": "array", "items": {"type": "integer", "minimum": 1}}
 _WORLD: dict[str, Any] = {
-    "description": "a named world (article, empty, strict, busy, today) or an inline description",
+    "description": "a named world (article, empty, strict, busy, today, submission) "
+    "or an inline description",
     "anyOf": [{"type": "string"}, {"type": "object"}],
 }
 _PROTOCOL: dict[str, Any] = {"enum": ["pop3", "smtp"]}

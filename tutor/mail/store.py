@@ -96,6 +96,9 @@ class MailStore:
     auth_without_tls: bool = False
     #: POP3 refuses USER/PASS and AUTH PLAIN before STLS, as Dovecot does by default
     plaintext_needs_tls: bool = False
+    #: the role of an in-process SMTP session (lessons, sandbox): "mx" (port 25: relay for
+    #: local users) or "submission" (port 587: AUTH before MAIL); `serve` sets it per port
+    smtp_role: str = "mx"
 
     def __init__(
         self,
@@ -249,6 +252,7 @@ class MailStore:
         clone.tls = self.tls
         clone.auth_without_tls = self.auth_without_tls
         clone.plaintext_needs_tls = self.plaintext_needs_tls
+        clone.smtp_role = self.smtp_role
         clone._users = {
             key: User(u.name, u.password, [StoredMessage(m.uid, m.data) for m in u.messages])
             for key, u in self._users.items()

@@ -10,6 +10,7 @@ file can hold one too (`mailtutor sandbox pop3 --world my-world.yaml`). The desc
     tls: true                # the server has a certificate: STARTTLS, STLS and AUTH exist
     auth_without_tls: false  # SMTP offers AUTH in clear text too (to show why that is bad)
     plaintext_needs_tls: false  # POP3 refuses USER/PASS and AUTH PLAIN before STLS (Dovecot)
+    smtp_role: mx            # mx (port 25) or submission (port 587: AUTH before MAIL)
     max_message_size: 10485760
     users:
       - name: ne_skagu
@@ -89,11 +90,20 @@ NAMED_WORLDS: dict[str, tuple[str, Callable[[MailStore], None], bool]] = {
     "strict": ("Like article, but SMTP refuses what strict servers refuse.", _article, True),
     "busy": ("ne_skagu has 40 letters of assorted sizes.", _busy, False),
     "today": ("Like article, on today's server: STARTTLS, STLS and AUTH exist.", _article, False),
+    "submission": (
+        "Like today, with SMTP as on port 587: STARTTLS, then AUTH, before MAIL.",
+        _article,
+        False,
+    ),
 }
 
 #: the TLS policy keys (see the module docstring) and the named worlds that set them
 TLS_KEYS = ("tls", "auth_without_tls", "plaintext_needs_tls")
-NAMED_TLS_POLICY: dict[str, dict[str, bool]] = {"today": {"tls": True}}
+NAMED_TLS_POLICY: dict[str, dict[str, Any]] = {
+    "today": {"tls": True},
+    "submission": {"tls": True, "smtp_role": "submission"},
+}
+SMTP_ROLES = ("mx", "submission")
 
 
 def _apply_tls_policy(store: MailStore, policy: Mapping[str, Any]) -> None:
@@ -103,6 +113,11 @@ def _apply_tls_policy(store: MailStore, policy: Mapping[str, Any]) -> None:
             if not isinstance(value, bool):
                 raise WorldError(f"world {key!r} must be true or false")
             setattr(store, key, value)
+    if "smtp_role" in policy:
+        role = policy["smtp_role"]
+        if role not in SMTP_ROLES:
+            raise WorldError("world 'smtp_role' must be mx or submission")
+        store.smtp_role = role
 
 
 def world_names() -> list[str]:
@@ -167,6 +182,7 @@ WORLD_KEYS = {
     "hostname",
     "postmaster",
     *TLS_KEYS,
+    "smtp_role",
 }
 USER_KEYS = {"name", "password", "messages"}
 MESSAGE_KEYS = {"text", "file", "generate", "uid"}

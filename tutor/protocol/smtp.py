@@ -386,11 +386,13 @@ class SmtpSession(Session):
         max_recipients: int = MAX_RECIPIENTS,
         clock: Callable[[], datetime] | None = None,
         peer: str = "localhost [127.0.0.1]",
-        role: str = MX,
+        role: str | None = None,
         tls_available: bool = False,
         auth_without_tls: bool | None = None,
     ) -> None:
         super().__init__()
+        if role is None:
+            role = str(getattr(store, "smtp_role", MX))
         if role not in ROLES:
             raise ValueError(f"unknown SMTP role {role!r}")
         self.store = store
