@@ -182,14 +182,10 @@ def relay_denied(address: str) -> Reply:
     return _reply(MAILBOX_UNAVAILABLE, f"5.7.1 <{address}>: Relay access denied")
 
 
-def outside_world(address: str, domain: str) -> Reply:
+def outside_world(domain: str) -> Reply:
     """RCPT for another domain from an authenticated user: accepted, and said plainly that a
     tutor's world has no Internet to pass the letter on to."""
-    return _reply(
-        OK,
-        f"2.1.5 <{address}>: Ok, but {domain} is outside this world: "
-        "the letter reaches local recipients only",
-    )
+    return _reply(OK, f"2.1.5 Ok ({domain} is outside this world: only local users get it)")
 
 
 def auth_challenge(text: str) -> Reply:
@@ -654,7 +650,7 @@ class SmtpSession(Session):
             # An authenticated user may send anywhere (RFC 6409 §4.3); this world has no
             # outside to send to, so the letter reaches only its local recipients.
             self._rcpts.append(address)
-            return outside_world(address, domain or "")
+            return outside_world(domain or "")
         refused, user = self._local_user(local, domain)
         if user is None:
             return refused
