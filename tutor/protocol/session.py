@@ -63,6 +63,21 @@ def simulated_tls(hostname: str) -> TlsInfo:
     )
 
 
+def describe_tls(info: TlsInfo, *, lang: str = "en") -> str:
+    """One line saying what a handshake negotiated, for transcripts and replays."""
+    if lang == "ru":
+        head = "TLS-рукопожатие (изображено)" if info.simulated else "TLS-рукопожатие"
+        return (
+            f"{head}: {info.version}, {info.cipher}; сертификат {info.subject}, "
+            f"SHA-256 {info.fingerprint[:23]}…; дальше всё зашифровано"
+        )
+    head = "TLS handshake (simulated)" if info.simulated else "TLS handshake"
+    return (
+        f"{head}: {info.version}, {info.cipher}; certificate {info.subject}, "
+        f"SHA-256 {info.fingerprint[:23]}...; everything after this is encrypted"
+    )
+
+
 class Session(ABC):
     """Common shape of Pop3Session and SmtpSession."""
 
