@@ -82,7 +82,8 @@ def test_unknown_world_and_condition_of_the_other_protocol():
             5,
             8,
             "error",
-            "unknown world 'artcle'; named worlds are article, empty, strict, busy; "
+            "unknown world 'artcle'; named worlds are article, empty, strict, busy, today, "
+            "submission; "
             "did you mean 'article'?",
         ),
         (

@@ -39,13 +39,25 @@ def build_lesson_world(world: str | dict[str, Any] | None, base_dir: Path) -> Ma
 
 
 def open_session(protocol: Protocol | str, store: MailStore) -> Session:
+    session: Session
     if Protocol(protocol) is Protocol.POP3:
         from tutor.protocol.pop3 import Pop3Session
 
-        return Pop3Session(store, timestamp=lesson_timestamp(store))
-    from tutor.protocol.smtp import SmtpSession
+        session = Pop3Session(store, timestamp=lesson_timestamp(store), tls_available=store.tls)
+    else:
+        from tutor.protocol.smtp import SmtpSession
 
-    return SmtpSession(store, clock=lambda: LESSON_TIME)
+        session = SmtpSession(store, clock=lambda: LESSON_TIME, tls_available=store.tls)
+    return with_simulated_tls(session, store)
+
+
+def with_simulated_tls(session: Session, store: MailStore) -> Session:
+    """In-process sessions have no socket: STARTTLS/STLS complete at once with a simulated
+    handshake (shown as such), on worlds whose server has a certificate (`tls: true`)."""
+    from tutor.protocol.session import simulated_tls
+
+    session.simulate_tls = lambda: simulated_tls(store.hostname)
+    return session
 
 
 def feed(session: Session, lines: Iterable[str]) -> list[Exchange]:

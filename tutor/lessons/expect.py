@@ -78,6 +78,15 @@ def check_state(state: StateCheck, session: Session, store: MailStore) -> str | 
         have = len(store.messages(user))
         if have != count:
             return f"{user}'s maildrop holds {have} message(s), not {count}"
+    if state.tls is not None:
+        inside = getattr(view, "tls", None) is not None
+        if inside != state.tls:
+            return "the connection is in clear text" if state.tls else "TLS is already active"
+    if state.authenticated is not None:
+        who = getattr(view, "authenticated_as", None)
+        problem = _check_authenticated(state.authenticated, who)
+        if problem:
+            return problem
     if isinstance(view, Pop3View):
         return _check_pop3(state, view)
     if isinstance(view, SmtpView):
@@ -88,8 +97,6 @@ def check_state(state: StateCheck, session: Session, store: MailStore) -> str | 
 def _check_pop3(state: StateCheck, view: Pop3View) -> str | None:
     if state.user is not None and (view.user or "").lower() != state.user.lower():
         return f"the user named so far is {view.user or 'nobody'}, not {state.user}"
-    if state.authenticated is not None and view.authenticated != state.authenticated:
-        return "not logged in yet" if state.authenticated else "already logged in"
     marked = set(view.marked_deleted)
     missing = [n for n in state.marked_deleted if n not in marked]
     if missing:
@@ -97,6 +104,16 @@ def _check_pop3(state: StateCheck, view: Pop3View) -> str | None:
     wrongly = [n for n in state.not_deleted if n in marked]
     if wrongly:
         return f"message(s) {', '.join(map(str, wrongly))} marked deleted"
+    return None
+
+
+def _check_authenticated(wanted: bool | str, who: str | None) -> str | None:
+    if wanted is True and who is None:
+        return "not logged in yet"
+    if wanted is False and who is not None:
+        return "already logged in"
+    if isinstance(wanted, str) and (who or "").lower() != wanted.lower():
+        return f"logged in as {who}, not {wanted}" if who else f"not logged in as {wanted} yet"
     return None
 
 

@@ -46,7 +46,7 @@ SESSION_STATES = {
 }
 #: state conditions that only make sense for one protocol
 STATE_KEYS_OF = {
-    Protocol.POP3: {"user", "authenticated", "marked_deleted", "not_deleted"},
+    Protocol.POP3: {"user", "marked_deleted", "not_deleted"},
     Protocol.SMTP: {"mail_from", "rcpt_to", "delivered"},
 }
 #: keys a question type uses, beyond the common id, type, ask, points, feedback, explain
@@ -361,9 +361,15 @@ class _LessonReader(NodeReader):
             values["session"] = self.session_state(f["session"][1], f"{where}: session")
         if "user" in f:
             values["user"] = self.text(f["user"][1], f"{where}: user")
-        for key in ("authenticated", "closed"):
+        for key in ("closed", "tls"):
             if key in f:
                 values[key] = self.boolean(f[key][1], f"{where}: {key}")
+        if "authenticated" in f:
+            value_node = f["authenticated"][1]
+            if isinstance(value_node.value, str) and value_node.tag.endswith(":str"):
+                values["authenticated"] = self.text(value_node, f"{where}: authenticated")
+            else:
+                values["authenticated"] = self.boolean(value_node, f"{where}: authenticated")
         for key in ("marked_deleted", "not_deleted"):
             if key in f:
                 values[key] = self.ints(f[key][1], f"{where}: {key}") or ()

@@ -42,7 +42,9 @@ class StateCheck:
 
     session: str | None = None
     user: str | None = None
-    authenticated: bool | None = None
+    #: logged in (true/false), or logged in as this user (POP3 PASS/APOP/AUTH, SMTP AUTH)
+    authenticated: bool | str | None = None
+    tls: bool | None = None  # the connection is inside TLS (after STARTTLS/STLS)
     marked_deleted: tuple[int, ...] = ()
     not_deleted: tuple[int, ...] = ()
     mail_from: str | None = None  # regex

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from tutor.protocol.replies import Reply, ReplyKind
+from tutor.protocol.session import describe_tls
 from tutor.sanitize import visible
 
 from .runner import Connection, LessonRunner, OutcomeKind
@@ -105,6 +106,8 @@ class DialoguePrinter:
             self.client(outcome.line)
             for reply in outcome.replies:
                 self.reply(reply)
+                if reply.starts_tls:
+                    self._handshake(runner)
             if outcome.kind in (OutcomeKind.PASSED, OutcomeKind.FINISHED):
                 self._after(runner, step)
             for connection in outcome.connected:
@@ -125,6 +128,13 @@ class DialoguePrinter:
             self.write(said, BOLD)
         for reply in connection.greeting:
             self.reply(reply)
+
+    def _handshake(self, runner: LessonRunner) -> None:
+        """STARTTLS/STLS: what the (simulated) handshake negotiated, where a client would see it."""
+        info = runner.session.tls
+        if info is not None:
+            lang = runner.lang if runner.overlay is not None else "en"
+            self.write(self._paint(f"   == {describe_tls(info, lang=lang)} ==", DIM))
 
     def _after(self, runner: LessonRunner, step) -> None:
         after = runner.text(step, "after")

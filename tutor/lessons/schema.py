@@ -27,7 +27,8 @@ _TEXTS: dict[str, Any] = {"type": "array", "items": _TEXT}
 _LINES: dict[str, Any] = {"type": "array", "items": _LINE}
 _INTS: dict[str, Any] = {"type": "array", "items": {"type": "integer", "minimum": 1}}
 _WORLD: dict[str, Any] = {
-    "description": "a named world (article, empty, strict, busy) or an inline description",
+    "description": "a named world (article, empty, strict, busy, today, submission) "
+    "or an inline description",
     "anyOf": [{"type": "string"}, {"type": "object"}],
 }
 _PROTOCOL: dict[str, Any] = {"enum": ["pop3", "smtp"]}
@@ -75,7 +76,11 @@ OBJECTS: dict[str, dict[str, Any]] = {
     "state": {
         "session": {"type": "string", "description": "protocol state name"},
         "user": {"type": "string"},
-        "authenticated": {"type": "boolean"},
+        "authenticated": {
+            "type": ["boolean", "string"],
+            "description": "logged in (true/false), or logged in as this user",
+        },
+        "tls": {"type": "boolean", "description": "inside TLS (after STARTTLS or STLS)"},
         "marked_deleted": _INTS,
         "not_deleted": _INTS,
         "mail_from": _REGEX,

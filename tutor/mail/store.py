@@ -157,7 +157,19 @@ class MailStore:
     strict: SMTP refuses what lenient servers let through (no angle brackets, MAIL before HELO).
     max_maildrop_size: octets one maildrop may hold; SMTP answers 552 beyond it. A world's
     starting letters are not held to it (the world's author decided what the maildrop holds).
+    The TLS policy (see `TlsPolicy`): tls, auth_without_tls, plaintext_needs_tls.
     """
+
+    #: the server has a certificate, as today's servers do: the TUI simulates STARTTLS/STLS and
+    #: AUTH exists (`serve` offers TLS on every port whatever this says: it has a certificate)
+    tls: bool = False
+    #: SMTP AUTH is offered in clear text too (a lesson shows why that is bad)
+    auth_without_tls: bool = False
+    #: POP3 refuses USER/PASS and AUTH PLAIN before STLS, as Dovecot does by default
+    plaintext_needs_tls: bool = False
+    #: the role of an in-process SMTP session (lessons, sandbox): "mx" (port 25: relay for
+    #: local users) or "submission" (port 587: AUTH before MAIL); `serve` sets it per port
+    smtp_role: str = "mx"
 
     def __init__(
         self,
@@ -362,6 +374,10 @@ class MailStore:
         clone._next_uid = self._next_uid
         clone._run = self._run
         clone.postmaster = self.postmaster
+        clone.tls = self.tls
+        clone.auth_without_tls = self.auth_without_tls
+        clone.plaintext_needs_tls = self.plaintext_needs_tls
+        clone.smtp_role = self.smtp_role
         clone._users = {
             key: User(
                 u.name, u.password, [StoredMessage(m.uid, m.data) for m in u.messages], u.octets

@@ -7,6 +7,10 @@ file can hold one too (`mailtutor sandbox pop3 --world my-world.yaml`). The desc
     domain: server.ru
     strict: false            # SMTP refuses bare addresses and MAIL before HELO when true
     postmaster: ne_skagu     # who gets mail for postmaster (default: the first user)
+    tls: true                # the server has a certificate: STARTTLS, STLS and AUTH exist
+    auth_without_tls: false  # SMTP offers AUTH in clear text too (to show why that is bad)
+    plaintext_needs_tls: false  # POP3 refuses USER/PASS and AUTH PLAIN before STLS (Dovecot)
+    smtp_role: mx            # mx (port 25) or submission (port 587: AUTH before MAIL)
     max_message_size: 10485760   # largest letter SMTP takes (552 5.3.4 beyond it)
     max_maildrop_size: 52428800  # octets one maildrop may hold (default 50 MiB); SMTP answers
                                  # 552 5.2.2 at RCPT when it is full, after DATA when the letter
@@ -124,7 +128,35 @@ NAMED_WORLDS: dict[str, tuple[str, Callable[[MailStore], None], bool]] = {
     "empty": ("server.ru with ne_skagu and poluchatel, no mail at all.", _empty, False),
     "strict": ("Like article, but SMTP refuses what strict servers refuse.", _article, True),
     "busy": ("ne_skagu has 40 letters of assorted sizes.", _busy, False),
+    "today": ("Like article, on today's server: STARTTLS, STLS and AUTH exist.", _article, False),
+    "submission": (
+        "Like today, with SMTP as on port 587: STARTTLS, then AUTH, before MAIL.",
+        _article,
+        False,
+    ),
 }
+
+#: the TLS policy keys (see the module docstring) and the named worlds that set them
+TLS_KEYS = ("tls", "auth_without_tls", "plaintext_needs_tls")
+NAMED_TLS_POLICY: dict[str, dict[str, Any]] = {
+    "today": {"tls": True},
+    "submission": {"tls": True, "smtp_role": "submission"},
+}
+SMTP_ROLES = ("mx", "submission")
+
+
+def _apply_tls_policy(store: MailStore, policy: Mapping[str, Any]) -> None:
+    for key in TLS_KEYS:
+        if key in policy:
+            value = policy[key]
+            if not isinstance(value, bool):
+                raise WorldError(f"world {key!r} must be true or false")
+            setattr(store, key, value)
+    if "smtp_role" in policy:
+        role = policy["smtp_role"]
+        if role not in SMTP_ROLES:
+            raise WorldError("world 'smtp_role' must be mx or submission")
+        store.smtp_role = role
 
 
 def world_names() -> list[str]:
@@ -148,6 +180,7 @@ def build_world(
             _, builder, strict = NAMED_WORLDS[spec]
             store = store_factory(strict=strict)
             builder(store)
+            _apply_tls_policy(store, NAMED_TLS_POLICY.get(spec, {}))
             store.finish_seeding()
             return store
         path = Path(spec)
@@ -188,6 +221,8 @@ WORLD_KEYS = {
     "users",
     "hostname",
     "postmaster",
+    *TLS_KEYS,
+    "smtp_role",
 }
 USER_KEYS = {"name", "password", "messages"}
 MESSAGE_KEYS = {"text", "file", "generate", "uid"}
@@ -223,6 +258,7 @@ def _build_described(
             max_maildrop_size=quota,
         )
         builder(store)
+        _apply_tls_policy(store, NAMED_TLS_POLICY.get(base, {}))
     else:
         store = store_factory(
             domain=domain,
@@ -230,6 +266,7 @@ def _build_described(
             max_message_size=max_size,
             max_maildrop_size=quota,
         )
+    _apply_tls_policy(store, spec)
     if spec.get("hostname"):
         store.hostname = str(spec["hostname"])
     postmaster = spec.get("postmaster")

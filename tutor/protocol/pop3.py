@@ -1,4 +1,5 @@
-"""The POP3 engine: RFC 1939 with CAPA and response codes from RFC 2449 (and RFC 3206's [AUTH]).
+"""The POP3 engine: RFC 1939 with CAPA and response codes from RFC 2449 (and RFC 3206's [AUTH]),
+STLS (RFC 2595 §4) and AUTH PLAIN (RFC 5034).
 
 Theory of operation: a `Pop3Session` is fed command lines and answers with `Reply` values. Three
 states, as RFC 1939 §3 names them:
@@ -13,6 +14,11 @@ screen prints the very table the engine obeys. Everything that changes state is 
 At login the session takes a snapshot of the maildrop: message numbers are fixed for the whole
 session and letters delivered meanwhile are seen at the next login (RFC 1939 §5). DELE only marks;
 the store is touched at QUIT from TRANSACTION and never on `abort()` (RFC 1939 §6).
+
+TLS: where the caller can do TLS, CAPA lists STLS and STLS answers +OK with `starts_tls`; the
+caller does the handshake and calls `tls_started()`, after which the client is expected to ask
+CAPA again (RFC 2595 §4). A world may refuse USER/PASS and AUTH PLAIN before TLS, as Dovecot
+does by default (`disable_plaintext_auth`); CAPA then lists neither USER nor SASL until TLS.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from typing import ClassVar
 
 from .maildrop import Letter, MaildropError, Maildrops
 from .replies import Reply, err, ok, wire_body
+from .sasl import Exchange, Step
 from .session import CommandHelp, MessageView, Pop3View, Session, as_text, command_help
 
 AUTHORIZATION = "AUTHORIZATION"
@@ -40,7 +47,7 @@ UPDATE = "UPDATE"
 #: state -> the commands allowed in it, in the order the help screen lists them.
 #: UPDATE allows nothing: the server removes the marked messages and closes (RFC 1939 §6).
 STATE_COMMANDS: dict[str, tuple[str, ...]] = {
-    AUTHORIZATION: ("USER", "PASS", "APOP", "CAPA", "QUIT"),
+    AUTHORIZATION: ("USER", "PASS", "APOP", "STLS", "AUTH", "CAPA", "QUIT"),
     TRANSACTION: ("STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "TOP", "UIDL", "CAPA", "QUIT"),
     UPDATE: (),
 }
@@ -58,6 +65,10 @@ class Transition:
 STATE_TRANSITIONS: tuple[Transition, ...] = (
     Transition(AUTHORIZATION, "USER name + PASS secret accepted", TRANSACTION),
     Transition(AUTHORIZATION, "APOP name digest accepted", TRANSACTION),
+    Transition(AUTHORIZATION, "AUTH PLAIN credentials accepted", TRANSACTION),
+    Transition(
+        AUTHORIZATION, "STLS (TLS starts; the name given so far is forgotten)", AUTHORIZATION
+    ),
     Transition(AUTHORIZATION, "QUIT (nothing changes, connection closes)", AUTHORIZATION),
     Transition(TRANSACTION, "QUIT (marked messages are removed)", UPDATE),
 )
@@ -80,12 +91,39 @@ CAPABILITIES: tuple[str, ...] = (
     "EXPIRE NEVER",
     "IMPLEMENTATION mailtutor",
 )
-_CAPA_BODY = b"".join(c.encode("ascii") + b"\r\n" for c in CAPABILITIES)
+#: the SASL mechanisms AUTH takes here (RFC 5034; PLAIN is the one every client has)
+POP3_MECHANISMS: tuple[str, ...] = ("PLAIN",)
+
+
+def capabilities(*, stls: bool, user: bool, sasl: bool) -> tuple[str, ...]:
+    """What CAPA lists in one situation: STLS while TLS can still start, USER and SASL where a
+    password may be sent (RFC 2595 §4: after TLS the client asks again and may see more)."""
+    listed = [c for c in CAPABILITIES if c != "USER" or user]
+    if sasl:
+        listed.insert(listed.index("RESP-CODES"), "SASL " + " ".join(POP3_MECHANISMS))
+    if stls:
+        listed.insert(listed.index("RESP-CODES"), "STLS")
+    return tuple(listed)
+
+
+def _capa_body(*, stls: bool, user: bool, sasl: bool) -> bytes:
+    return b"".join(
+        c.encode("ascii") + b"\r\n" for c in capabilities(stls=stls, user=user, sasl=sasl)
+    )
+
+
+#: CAPA's body in the common case (no STLS or SASL to offer, passwords allowed), built once
+_CAPA_BODY = _capa_body(stls=False, user=True, sasl=False)
+#: AUTH with no argument: the mechanisms, one per line
+_MECHANISMS_BODY = b"".join(m.encode("ascii") + b"\r\n" for m in POP3_MECHANISMS)
+
 
 # Same text for an unknown user and a wrong password: a failed login reveals nothing (RFC 1939 §13).
 _AUTH_FAILED = "[AUTH] invalid user name or password"
 #: RETR or TOP of a letter kept on disk whose file is gone or unreadable (RFC 2449 SYS/TEMP)
 _UNREADABLE = "[SYS/TEMP] cannot read that message now"
+# Dovecot's words for disable_plaintext_auth; [AUTH] because it is about how to log in.
+_PLAINTEXT_DISALLOWED = "[AUTH] Plaintext authentication disallowed on non-secure connections"
 
 _session_counter = itertools.count(1)
 
@@ -184,9 +222,19 @@ class Pop3Session(Session):
         *,
         hostname: str | None = None,
         timestamp: str | None = None,
+        tls_available: bool = False,
+        plaintext_needs_tls: bool | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        self.tls_available = tls_available
+        #: refuse USER/PASS and AUTH PLAIN before TLS (Dovecot's disable_plaintext_auth)
+        self.plaintext_needs_tls = (
+            bool(getattr(store, "plaintext_needs_tls", False))
+            if plaintext_needs_tls is None
+            else plaintext_needs_tls
+        )
+        self._sasl: Exchange | None = None  # an AUTH exchange waiting for the client's line
         self.hostname = hostname or store.hostname
         if timestamp is None:
             timestamp = default_timestamp(self.hostname)
@@ -215,6 +263,8 @@ class Pop3Session(Session):
             # Lines fed directly (the TUI) get the limit `receive` enforces on the wire: a pasted
             # 4 MB line is answered at once instead of being split, echoed and stored.
             return [self.line_too_long()]
+        if self._sasl is not None:
+            return [self._sasl_line(as_text(line))]
         parts = as_text(line).split(None, 1)
         if not parts:
             return [err("empty command line")]
@@ -232,6 +282,7 @@ class Pop3Session(Session):
 
     def abort(self) -> None:
         """Connection dropped or timed out: give the maildrop back untouched (RFC 1939 §6)."""
+        self._sasl = None
         self._release()
         self.closed = True
 
@@ -267,7 +318,25 @@ class Pop3Session(Session):
             authenticated=self._state != AUTHORIZATION,
             messages=tuple(rows),
             closed=self.closed,
+            tls=self.tls,
+            authenticated_as=self._user if self._state != AUTHORIZATION else None,
         )
+
+    @property
+    def sasl_offered(self) -> bool:
+        """AUTH exists on a server that has TLS (today's servers); the article's 2007 server
+        knows USER/PASS and APOP only."""
+        return self.tls_available or self.tls is not None
+
+    @property
+    def plaintext_allowed(self) -> bool:
+        """A password may be sent now: inside TLS, or where the world does not insist on it."""
+        return self.tls is not None or not self.plaintext_needs_tls
+
+    def _restart_after_tls(self) -> None:
+        # RFC 2595 §4: the server discards what it learnt from the client before TLS.
+        self._user = None
+        self._sasl = None
 
     # -- AUTHORIZATION ----------------------------------------------------------------------
 
@@ -275,6 +344,8 @@ class Pop3Session(Session):
         args = rest.split()
         if len(args) != 1:
             return err("syntax: USER name")
+        if not self.plaintext_allowed:
+            return err(_PLAINTEXT_DISALLOWED)
         self._user = args[0]
         # Always +OK, known user or not: the answer must not reveal who has a maildrop.
         return ok("send your password")
@@ -285,6 +356,8 @@ class Pop3Session(Session):
             return err("give USER name first, then PASS")
         if not rest:
             return err("syntax: PASS password")
+        if not self.plaintext_allowed:
+            return err(_PLAINTEXT_DISALLOWED)
         name, self._user = self._user, None
         if not self.store.check_password(name, _encodable(rest)):
             return err(_AUTH_FAILED)
@@ -305,6 +378,55 @@ class Pop3Session(Session):
         if secret is None or not hmac.compare_digest(expected.encode("ascii"), given):
             return err(_AUTH_FAILED)
         return self._enter_transaction(name)
+
+    def _cmd_stls(self, rest: str) -> Reply:
+        if rest.strip():
+            return err("syntax: STLS takes no arguments")
+        if not self.tls_available:
+            return err("STLS not available: this server has no TLS certificate")
+        if self.tls is not None:
+            return err("command not permitted when TLS active")  # RFC 2595 §4's wording
+        self._asked_for_tls()
+        return Reply("+OK", ("Begin TLS negotiation",), starts_tls=True)
+
+    def _cmd_auth(self, rest: str) -> Reply:
+        if not self.sasl_offered:
+            return err("AUTH not available: this server knows USER/PASS and APOP")
+        args = rest.split()
+        if not args:
+            # RFC 1734's form, still answered by Dovecot: the mechanisms, one per line.
+            return ok(
+                "SASL mechanisms follow", b"".join(m.encode() + b"\r\n" for m in POP3_MECHANISMS)
+            )
+        if len(args) > 2:
+            return err("syntax: AUTH mechanism [initial-response]")
+        mechanism = args[0].upper()
+        if mechanism not in POP3_MECHANISMS:
+            return err(f"unsupported authentication mechanism {_echo(args[0])}")
+        if not self.plaintext_allowed:
+            return err(_PLAINTEXT_DISALLOWED)
+        self._user = None
+        exchange = Exchange(mechanism)
+        return self._sasl_step(exchange, exchange.start(args[1] if len(args) > 1 else None))
+
+    def _sasl_line(self, line: str) -> Reply:
+        exchange, self._sasl = self._sasl, None
+        assert exchange is not None
+        return self._sasl_step(exchange, exchange.feed(line))
+
+    def _sasl_step(self, exchange: Exchange, step: Step) -> Reply:
+        if step.kind == "challenge":
+            self._sasl = exchange
+            return Reply("+", (step.challenge,))
+        if step.kind == "cancelled":
+            return err("authentication cancelled")  # RFC 5034 §4: "*" gets -ERR
+        if step.kind == "malformed":
+            return err("[AUTH] malformed authentication response (not base64?)")
+        if step.authzid not in ("", step.user) or not self.store.check_password(
+            step.user, _encodable(step.password)
+        ):
+            return err(_AUTH_FAILED)
+        return self._enter_transaction(step.user)
 
     def _enter_transaction(self, name: str) -> Reply:
         user = self.store.user(name)
@@ -423,7 +545,12 @@ class Pop3Session(Session):
     def _cmd_capa(self, rest: str) -> Reply:
         if rest.strip():
             return err("syntax: CAPA takes no arguments")
-        return ok("Capability list follows", _CAPA_BODY)
+        stls = self.tls_available and self.tls is None and self._state == AUTHORIZATION
+        sasl = self.sasl_offered and self.plaintext_allowed and self._state == AUTHORIZATION
+        if not (stls or sasl) and self.plaintext_allowed:
+            return ok("Capability list follows", _CAPA_BODY)
+        body = _capa_body(stls=stls, user=self.plaintext_allowed, sasl=sasl)
+        return ok("Capability list follows", body)
 
     def _cmd_quit(self, rest: str) -> Reply:
         if rest.strip():
@@ -492,6 +619,8 @@ _HANDLERS: dict[str, Callable[[Pop3Session, str], Reply]] = {
     "USER": Pop3Session._cmd_user,
     "PASS": Pop3Session._cmd_pass,
     "APOP": Pop3Session._cmd_apop,
+    "STLS": Pop3Session._cmd_stls,
+    "AUTH": Pop3Session._cmd_auth,
     "STAT": Pop3Session._cmd_stat,
     "LIST": Pop3Session._cmd_list,
     "RETR": Pop3Session._cmd_retr,
@@ -540,6 +669,26 @@ POP3_COMMANDS: tuple[CommandHelp, ...] = (
             "-ERR [IN-USE] maildrop already locked by another session",
         ),
         "RFC 1939 §7",
+    ),
+    _help(
+        "STLS",
+        "STLS",
+        "Switches the connection to TLS; after the +OK the client starts the handshake, then "
+        "asks CAPA again. The name given so far is forgotten.",
+        ("+OK Begin TLS negotiation", "-ERR command not permitted when TLS active"),
+        "RFC 2595 §4",
+    ),
+    _help(
+        "AUTH",
+        "AUTH PLAIN [base64]",
+        "Logs in with base64 of \\0user\\0password, which hides nothing: use it inside TLS. "
+        "Without the base64 the server answers '+ ' and waits for it; '*' cancels.",
+        (
+            "+OK ne_skagu's maildrop has 3 messages (93845 octets)",
+            "-ERR [AUTH] invalid user name or password",
+            "-ERR " + _PLAINTEXT_DISALLOWED,
+        ),
+        "RFC 5034 §4",
     ),
     _help(
         "STAT",

@@ -78,6 +78,9 @@ class Reply:
     body:   POP3 multi-line data (LIST, RETR, TOP, UIDL, CAPA...), CRLF-separated and *not yet*
             stuffed; None for single-line replies. `wire()` stuffs it and adds the final ".".
     closes: the server closes the connection after sending this reply.
+    starts_tls: the caller starts a TLS handshake right after sending this reply (STARTTLS's
+            220, STLS's +OK) and then calls the session's `tls_started()`. The engine never
+            touches TLS itself; this flag is how it says "start TLS now".
     """
 
     status: str
@@ -86,6 +89,7 @@ class Reply:
     closes: bool = False
     #: `body` already in wire form (`wire_body(body)`), when the engine keeps it cached
     wire_form: bytes | None = field(default=None, compare=False, repr=False)
+    starts_tls: bool = False
 
     @property
     def kind(self) -> ReplyKind:
@@ -117,6 +121,8 @@ class Reply:
                 for i, line in enumerate(self.lines)
             ]
         first = self.lines[0] if self.lines else ""
+        if self.status == "+":
+            return [f"+ {first}"]  # RFC 5034 §4: "+" SP, even before an empty challenge
         return [f"{self.status} {first}".rstrip() if first else self.status]
 
     def body_lines(self, encoding: str | None = None) -> list[str]:
@@ -150,7 +156,8 @@ class Reply:
                 for i, line in enumerate(self.lines)
             )
         first = self.lines[0] if self.lines else ""
-        head = (f"{self.status} {first}" if first else self.status).encode("utf-8") + CRLF
+        spaced = first or self.status == "+"  # a continuation keeps its space (RFC 5034 §4)
+        head = (f"{self.status} {first}" if spaced else self.status).encode("utf-8") + CRLF
         if self.body is None:
             return head
         stuffed = self.wire_form if self.wire_form is not None else wire_body(self.body)

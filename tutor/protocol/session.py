@@ -7,14 +7,22 @@ takes raw bytes from a socket, frames them into lines (bounded: an overlong line
 the protocol's error and discarded, never buffered without limit) and returns every reply due.
 Nothing here does I/O; the caller sends `Reply.wire()` and closes when `closed` becomes true.
 
+TLS: a session is told by its caller whether TLS can be started on its connection
+(`tls_available`) and, for an implicit-TLS port, that it is already active (`tls`). When a
+command asks for TLS (SMTP STARTTLS, POP3 STLS) the engine answers with a Reply whose
+`starts_tls` is set and reads nothing more until the caller, after the handshake, calls
+`tls_started(info)`; bytes the client sent before the handshake are discarded then, so nothing
+typed in clear text can be injected into the encrypted session (RFC 3207 §4.2, RFC 2595 §4).
+
 `view()` returns an immutable snapshot of the observable state for the UI and the lesson runner;
 they never reach inside the engine.
 """
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -31,6 +39,45 @@ def as_text(line: str | bytes) -> str:
         return line.decode("latin-1")
 
 
+@dataclass(frozen=True, slots=True)
+class TlsInfo:
+    """What a TLS handshake negotiated, as the caller reports it to `Session.tls_started`."""
+
+    version: str  # "TLSv1.3"
+    cipher: str  # "TLS_AES_256_GCM_SHA384"
+    subject: str = ""  # the server certificate's subject, e.g. "CN=localhost"
+    fingerprint: str = ""  # its SHA-256, colon-separated hex
+    simulated: bool = False  # the TUI's stand-in handshake: nothing was really encrypted
+
+
+def simulated_tls(hostname: str) -> TlsInfo:
+    """The handshake the TUI shows where no socket exists: what a TLS 1.3 server of today
+    negotiates, with a made-up certificate fingerprint (marked simulated, never a real one)."""
+    digest = hashlib.sha256(f"mailtutor simulated certificate for {hostname}".encode()).digest()
+    return TlsInfo(
+        version="TLSv1.3",
+        cipher="TLS_AES_256_GCM_SHA384",
+        subject=f"CN={hostname}",
+        fingerprint=":".join(f"{b:02X}" for b in digest),
+        simulated=True,
+    )
+
+
+def describe_tls(info: TlsInfo, *, lang: str = "en") -> str:
+    """One line saying what a handshake negotiated, for transcripts and replays."""
+    if lang == "ru":
+        head = "TLS-рукопожатие (изображено)" if info.simulated else "TLS-рукопожатие"
+        return (
+            f"{head}: {info.version}, {info.cipher}; сертификат {info.subject}, "
+            f"SHA-256 {info.fingerprint[:23]}…; дальше всё зашифровано"
+        )
+    head = "TLS handshake (simulated)" if info.simulated else "TLS handshake"
+    return (
+        f"{head}: {info.version}, {info.cipher}; certificate {info.subject}, "
+        f"SHA-256 {info.fingerprint[:23]}...; everything after this is encrypted"
+    )
+
+
 class Session(ABC):
     """Common shape of Pop3Session and SmtpSession."""
 
@@ -42,6 +89,14 @@ class Session(ABC):
         self.closed = False
         self._pending = bytearray()  # bytes received but not yet a whole line
         self._discarding = False  # inside an overlong line: drop until its end
+        #: the caller can start TLS on this connection (STARTTLS/STLS are offered)
+        self.tls_available = False
+        #: the TLS session in force, None while the connection is in clear text
+        self.tls: TlsInfo | None = None
+        #: a reply asked for TLS and the handshake has not completed: read nothing meanwhile
+        self.awaiting_tls = False
+        #: where no socket exists (the TUI, lessons): gives the handshake's result at once
+        self.simulate_tls: Callable[[], TlsInfo] | None = None
 
     # -- what subclasses define ------------------------------------------------------------
 
@@ -80,6 +135,26 @@ class Session(ABC):
     def keywords(cls) -> tuple[str, ...]:
         """Every command keyword the engine implements, upper case (for completion and help)."""
 
+    # -- TLS, shared ---------------------------------------------------------------------------
+
+    def tls_started(self, info: TlsInfo) -> None:
+        """The caller completed the TLS handshake a `starts_tls` reply asked for (or the
+        connection is implicit TLS): forget what the client said in clear text."""
+        self.tls = info
+        self.awaiting_tls = False
+        self._pending.clear()
+        self._discarding = False
+        self._restart_after_tls()
+
+    @abstractmethod
+    def _restart_after_tls(self) -> None:
+        """Per protocol: drop every piece of state learnt before TLS (RFC 3207 §4.2)."""
+
+    def _asked_for_tls(self) -> None:
+        self.awaiting_tls = True
+        if self.simulate_tls is not None:
+            self.tls_started(self.simulate_tls())
+
     # -- byte stream framing, shared ----------------------------------------------------------
 
     def receive(self, data: bytes) -> list[Reply]:
@@ -88,14 +163,14 @@ class Session(ABC):
         Lines end with CRLF; a bare LF is accepted too in command mode because nc and some
         terminals send it. Stops early once a reply closes the session; later bytes are ignored.
         """
-        if self.closed:
-            return []  # nothing after QUIT is read
+        if self.closed or self.awaiting_tls:
+            return []  # nothing after QUIT is read, nor clear text meant for after STARTTLS
         replies: list[Reply] = []
         pending = self._pending
         pending += data
         limit = self.MAX_COMMAND_LINE
         start = 0
-        while not self.closed:
+        while not self.closed and not self.awaiting_tls:
             if self.mode == "data":
                 # The SMTP engine takes the message body as one buffer, not line by line.
                 del pending[:start]
@@ -126,8 +201,10 @@ class Session(ABC):
             line = bytes(pending[start:stop])
             start = end + 1
             replies.extend(self.handle(line))
-        if self.closed:
-            pending.clear()  # whatever follows QUIT is never read: do not keep it
+        if self.closed or self.awaiting_tls:
+            # whatever follows QUIT is never read; what follows STARTTLS in clear text must
+            # not be read after the handshake either (RFC 3207 §4.2): drop both
+            pending.clear()
         else:
             del pending[:start]
         return replies
@@ -164,6 +241,8 @@ class Pop3View:
     authenticated: bool
     messages: tuple[MessageView, ...]  # empty until TRANSACTION
     closed: bool
+    tls: TlsInfo | None = None  # the TLS session in force, None in clear text
+    authenticated_as: str | None = None  # the user logged in, None before
 
     @property
     def marked_deleted(self) -> tuple[int, ...]:
@@ -190,6 +269,9 @@ class SmtpView:
     rcpt_to: tuple[str, ...]  # accepted recipients so far
     delivered: tuple[DeliveredView, ...]
     closed: bool
+    tls: TlsInfo | None = None  # the TLS session in force, None in clear text
+    authenticated_as: str | None = None  # the user AUTH accepted, None before
+    role: str = "mx"  # "mx" (relay: local recipients only) or "submission" (AUTH first)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """The SMTP engine: RFC 5321 as a receiving server, with SIZE (RFC 1870), 8BITMIME (RFC 6152),
-PIPELINING (RFC 2920) and enhanced status codes (RFC 2034, RFC 3463).
+PIPELINING (RFC 2920), enhanced status codes (RFC 2034, RFC 3463), STARTTLS (RFC 3207) and AUTH
+PLAIN/LOGIN (RFC 4954) for message submission (RFC 6409).
 
 Theory of operation: an `SmtpSession` is fed command lines and answers with `Reply` values. The
 envelope decides the state, as RFC 5321 §3.3 describes the mail transaction:
@@ -23,6 +24,15 @@ normalises bare LF and lone CR; see tutor.mail.store.normalize_crlf for why).
 
 Every 2xx, 4xx and 5xx reply except the greeting and the answers to HELO/EHLO carries an enhanced
 status code (RFC 2034 §3), which is why EHLO may announce ENHANCEDSTATUSCODES.
+
+A session plays one of two roles. The "mx" role is a relay's port 25: anyone may send, but only
+to local users (550 5.7.1 relay denied otherwise) unless AUTH has been given. The "submission"
+role is port 587 or 465 (RFC 6409, RFC 8314): MAIL needs AUTH first (530 5.7.0), and an
+authenticated user may address anyone; mail for another domain is accepted and then stays in
+this world, which has no outside world, as the RCPT reply says. AUTH is offered only inside TLS
+unless the world allows clear-text AUTH (RFC 4954 §4 discourages it; one lesson shows why).
+STARTTLS is answered 220 and then the session forgets everything, HELO and AUTH included
+(RFC 3207 §4.2); the TCP adapter does the handshake, the TUI simulates it.
 """
 
 from __future__ import annotations
@@ -41,6 +51,7 @@ from typing import ClassVar
 from .headers import decode_header_text
 from .maildrop import MaildropError, MaildropFull, Maildrops
 from .replies import Reply, decode_for_display, dot_unstuff
+from .sasl import MECHANISMS, Exchange, Step
 from .session import CommandHelp, DeliveredView, Session, SmtpView, as_text, command_help
 
 # -- limits (RFC 5321 §4.5.3.1), named as aiosmtpd names its own ------------------------------
@@ -63,7 +74,9 @@ _HEAD_KEPT = 8192
 HELP_MESSAGE = 214
 SERVICE_READY = 220
 CLOSING = 221
+AUTH_SUCCEEDED = 235
 OK = 250
+AUTH_CHALLENGE = 334
 START_MAIL_INPUT = 354
 LOCAL_ERROR = 451
 INSUFFICIENT_STORAGE = 452  # also "too many recipients" (§4.5.3.1.10)
@@ -72,6 +85,9 @@ PARAMETER_SYNTAX_ERROR = 501
 NOT_IMPLEMENTED = 502
 BAD_SEQUENCE = 503
 PARAMETER_NOT_IMPLEMENTED = 504
+AUTH_REQUIRED = 530
+AUTH_FAILED = 535
+ENCRYPTION_REQUIRED = 538
 MAILBOX_UNAVAILABLE = 550
 EXCEEDED_STORAGE = 552
 PARAMETERS_NOT_RECOGNIZED = 555
@@ -130,6 +146,30 @@ R_SIZE_EXCEEDS_LIMIT = _reply(EXCEEDED_STORAGE, "5.3.4 Message size exceeds fixe
 R_MESSAGE_TOO_BIG = _reply(EXCEEDED_STORAGE, "5.3.4 Error: message file too big; not delivered")
 R_LOCAL_ERROR = _reply(LOCAL_ERROR, "4.3.0 Error: local delivery failed, try again later")
 
+# STARTTLS (RFC 3207) and AUTH (RFC 4954); texts as Postfix words them.
+R_READY_FOR_TLS = Reply(str(SERVICE_READY), ("2.0.0 Ready to start TLS",), starts_tls=True)
+R_STARTTLS_SYNTAX = _reply(PARAMETER_SYNTAX_ERROR, "5.5.4 Syntax: STARTTLS")
+R_TLS_ALREADY_ACTIVE = _reply(BAD_SEQUENCE, "5.5.1 Error: TLS already active")
+R_TRANSACTION_IN_PROGRESS = _reply(BAD_SEQUENCE, "5.5.1 Error: MAIL transaction in progress")
+R_AUTH_SYNTAX = _reply(PARAMETER_SYNTAX_ERROR, "5.5.4 Syntax: AUTH mechanism [initial-response]")
+R_AUTH_UNKNOWN_MECHANISM = _reply(
+    PARAMETER_NOT_IMPLEMENTED, "5.5.4 Error: unsupported authentication mechanism"
+)
+R_AUTH_ALREADY = _reply(BAD_SEQUENCE, "5.5.1 Error: already authenticated")
+R_AUTH_NEEDS_TLS = _reply(
+    ENCRYPTION_REQUIRED, "5.7.11 Encryption required for requested authentication mechanism"
+)
+R_AUTH_OK = _reply(AUTH_SUCCEEDED, "2.7.0 Authentication successful")
+# One text for a wrong user and a wrong password: a failure reveals neither (RFC 4954 §6).
+R_AUTH_INVALID = _reply(AUTH_FAILED, "5.7.8 Error: authentication failed")
+R_AUTH_CANCELLED = _reply(PARAMETER_SYNTAX_ERROR, "5.7.0 Error: authentication aborted")
+R_AUTH_MALFORMED = _reply(
+    PARAMETER_SYNTAX_ERROR, "5.5.2 Error: malformed authentication response (not base64?)"
+)
+R_NEED_STARTTLS = _reply(AUTH_REQUIRED, "5.7.0 Must issue a STARTTLS command first")
+R_NEED_AUTH = _reply(AUTH_REQUIRED, "5.7.0 Authentication required")
+R_BAD_SEQUENCE = _reply(BAD_SEQUENCE, "5.5.1 Error: bad sequence of commands")
+
 
 def unknown_user(address: str) -> Reply:
     return _reply(
@@ -153,6 +193,16 @@ def relay_denied(address: str) -> Reply:
     return _reply(MAILBOX_UNAVAILABLE, f"5.7.1 <{address}>: Relay access denied")
 
 
+def outside_world(domain: str) -> Reply:
+    """RCPT for another domain from an authenticated user: accepted, and said plainly that a
+    tutor's world has no Internet to pass the letter on to."""
+    return _reply(OK, f"2.1.5 Ok ({domain} is outside this world: only local users get it)")
+
+
+def auth_challenge(text: str) -> Reply:
+    return _reply(AUTH_CHALLENGE, text)
+
+
 def queued(queue_id: str) -> Reply:
     return _reply(OK, f"2.0.0 Ok: queued as {queue_id}")
 
@@ -168,9 +218,10 @@ DATA = "data"
 _ANYTIME = ("HELO", "EHLO", "RSET", "NOOP", "VRFY", "HELP", "QUIT")
 
 #: state -> the commands in sequence there (RFC 5321 §3.3, §4.1.4). In "data" every line is text.
+#: STARTTLS and AUTH only outside a mail transaction (RFC 3207 §4, RFC 4954 §4); AUTH after EHLO.
 STATE_COMMANDS: dict[str, tuple[str, ...]] = {
-    GREETING: _ANYTIME,
-    READY: (*_ANYTIME, "MAIL"),
+    GREETING: (*_ANYTIME, "STARTTLS"),
+    READY: (*_ANYTIME, "STARTTLS", "AUTH", "MAIL"),
     MAIL: (*_ANYTIME, "RCPT"),
     RCPT: (*_ANYTIME, "RCPT", "DATA"),
     DATA: (),
@@ -194,12 +245,23 @@ _OUT_OF_SEQUENCE: dict[tuple[str, str], Reply] = {
     (GREETING, "DATA"): R_NEED_MAIL,
     (READY, "DATA"): R_NEED_MAIL,
     (MAIL, "DATA"): R_NEED_RCPT,
+    (GREETING, "AUTH"): R_NEED_HELO,
+    (MAIL, "AUTH"): R_TRANSACTION_IN_PROGRESS,
+    (RCPT, "AUTH"): R_TRANSACTION_IN_PROGRESS,
+    (MAIL, "STARTTLS"): R_TRANSACTION_IN_PROGRESS,
+    (RCPT, "STARTTLS"): R_TRANSACTION_IN_PROGRESS,
 }
 
 #: verbs that are SMTP but not offered here: 502, not 500 (see R_NOT_IMPLEMENTED)
-NOT_OFFERED = frozenset(
-    {"EXPN", "TURN", "ETRN", "ATRN", "STARTTLS", "AUTH", "BDAT", "SEND", "SOML", "SAML"}
-)
+NOT_OFFERED = frozenset({"EXPN", "TURN", "ETRN", "ATRN", "BDAT", "SEND", "SOML", "SAML"})
+
+#: verbs a server without TLS support (and no clear-text AUTH) answers 502
+_NEEDS_TLS_SUPPORT = frozenset({"STARTTLS", "AUTH"})
+
+#: the roles a listener gives its sessions (see the module docstring)
+MX = "mx"
+SUBMISSION = "submission"
+ROLES = (MX, SUBMISSION)
 
 # -- addresses (RFC 5321 §4.1.2) ---------------------------------------------------------------
 
@@ -331,9 +393,24 @@ class SmtpSession(Session):
         max_recipients: int = MAX_RECIPIENTS,
         clock: Callable[[], datetime] | None = None,
         peer: str = "localhost [127.0.0.1]",
+        role: str | None = None,
+        tls_available: bool = False,
+        auth_without_tls: bool | None = None,
     ) -> None:
         super().__init__()
+        if role is None:
+            role = str(getattr(store, "smtp_role", MX))
+        if role not in ROLES:
+            raise ValueError(f"unknown SMTP role {role!r}")
         self.store = store
+        self.role = role
+        self.tls_available = tls_available
+        #: AUTH offered before TLS too: a world that shows why clear-text AUTH is bad allows it
+        self.auth_without_tls = (
+            bool(getattr(store, "auth_without_tls", False))
+            if auth_without_tls is None
+            else auth_without_tls
+        )
         self.hostname = hostname or store.hostname
         self.strict = store.strict if strict is None else strict
         self.max_recipients = max_recipients
@@ -343,7 +420,9 @@ class SmtpSession(Session):
         self._allowed = _ALLOWED_STRICT if self.strict else _ALLOWED_LENIENT
         self._helo: str | None = None
         self._esmtp = False
-        self._ehlo_reply: Reply | None = None
+        self._ehlo_replies: dict[tuple[bool, bool], Reply] = {}  # (STARTTLS, AUTH) offered
+        self._authenticated: str | None = None  # the user AUTH accepted
+        self._sasl: Exchange | None = None  # an AUTH exchange waiting for the client's line
         # the envelope (RFC 5321 §3.3)
         self._mail_from: str | None = None
         self._rcpts: list[str] = []
@@ -370,6 +449,8 @@ class SmtpSession(Session):
             return []
         if self._in_data:
             return self._data_line(line)
+        if self._sasl is not None:
+            return [self._sasl_line(as_text(line))]
         if isinstance(line, str):
             text = line
             octets = len(line) if line.isascii() else len(_encode_text(line))
@@ -385,9 +466,13 @@ class SmtpSession(Session):
         command = _HANDLERS.get(verb)
         if command is None:
             return [R_NOT_IMPLEMENTED if verb in NOT_OFFERED else R_UNKNOWN_COMMAND]
+        if verb in _NEEDS_TLS_SUPPORT and not self._modern:
+            # A server without a certificate (the article's 2007 world) offers neither: the
+            # verbs are real SMTP, just not available here (502, as Postfix answers).
+            return [R_NOT_IMPLEMENTED]
         state = self.state_name
         if verb not in self._allowed[state]:
-            return [_OUT_OF_SEQUENCE[state, verb]]
+            return [_OUT_OF_SEQUENCE.get((state, verb), R_BAD_SEQUENCE)]
         return [command(self, parts[1].strip() if len(parts) > 1 else "")]
 
     def line_too_long(self) -> Reply:
@@ -395,6 +480,7 @@ class SmtpSession(Session):
 
     def abort(self) -> None:
         """The connection dropped: the letter being sent is dropped and nothing is delivered."""
+        self._sasl = None
         self._reset_envelope()
         self._pending.clear()
         self.closed = True
@@ -422,7 +508,33 @@ class SmtpSession(Session):
             rcpt_to=tuple(self._rcpts),
             delivered=tuple(d.view() for d in self._delivered),
             closed=self.closed,
+            tls=self.tls,
+            authenticated_as=self._authenticated,
+            role=self.role,
         )
+
+    @property
+    def _modern(self) -> bool:
+        """TLS can be had here, or AUTH is allowed without it: STARTTLS and AUTH exist."""
+        return self.tls_available or self.tls is not None or self.auth_without_tls
+
+    @property
+    def auth_offered(self) -> bool:
+        """AUTH is offered inside TLS, or in clear text where the world allows it."""
+        return self.tls is not None or self.auth_without_tls
+
+    @property
+    def authenticated_as(self) -> str | None:
+        return self._authenticated
+
+    def _restart_after_tls(self) -> None:
+        # RFC 3207 §4.2: discard all knowledge obtained from the client, the EHLO and any
+        # AUTH included; the client must say EHLO again.
+        self._reset_envelope()
+        self._helo = None
+        self._esmtp = False
+        self._authenticated = None
+        self._sasl = None
 
     @classmethod
     def keywords(cls) -> tuple[str, ...]:
@@ -440,19 +552,24 @@ class SmtpSession(Session):
         if not arg:
             return R_EHLO_SYNTAX
         self._greeted(arg, esmtp=True)
-        if self._ehlo_reply is None:
-            self._ehlo_reply = Reply(
+        offers = (self.tls_available and self.tls is None, self.auth_offered)
+        reply = self._ehlo_replies.get(offers)
+        if reply is None:
+            starttls, auth = offers
+            reply = self._ehlo_replies[offers] = Reply(
                 str(OK),
                 (
                     self.hostname,
                     "PIPELINING",
                     f"SIZE {self.max_message_size}",
+                    *(("STARTTLS",) if starttls else ()),
+                    *((f"AUTH {' '.join(MECHANISMS)}",) if auth else ()),
                     "8BITMIME",
                     "ENHANCEDSTATUSCODES",
                     "HELP",
                 ),
             )
-        return self._ehlo_reply
+        return reply
 
     def _greeted(self, arg: str, *, esmtp: bool) -> None:
         # HELO/EHLO in the middle of a transaction also clears the envelope (RFC 5321 §4.1.4).
@@ -476,6 +593,12 @@ class SmtpSession(Session):
                 return R_MAIL_BRACKETS
             if path.local is not None and path.domain is None:
                 return R_BAD_SENDER
+        if self.role == SUBMISSION and self._authenticated is None:
+            # RFC 6409 §4.3: a submission server authenticates its users before MAIL; where
+            # the password may not travel in clear text, TLS comes first (RFC 3207 §4).
+            if self.tls is None and not self.auth_offered:
+                return R_NEED_STARTTLS
+            return R_NEED_AUTH
         refused = self._check_mail_params(path.params)
         if refused is not None:
             return refused
@@ -500,6 +623,11 @@ class SmtpSession(Session):
             elif key == "BODY":
                 if value is None or value.upper() not in ("7BIT", "8BITMIME"):
                     return R_BAD_BODY
+            elif key == "AUTH" and self.auth_offered:
+                # RFC 4954 §5: who originally submitted the letter; a server that does not
+                # trust the client may ignore it, and this one does.
+                if value is None:
+                    return R_BAD_PARAMETER
             else:
                 return R_UNSUPPORTED_OPTION
         return None
@@ -527,12 +655,19 @@ class SmtpSession(Session):
             return R_UNSUPPORTED_OPTION  # no RCPT extensions (DSN...) are offered
         if len(self._rcpts) >= self.max_recipients:
             return R_TOO_MANY_RECIPIENTS
+        address = f"{local}@{domain or self.store.domain}"
+        foreign = domain is not None and not self.store.is_local(domain)
+        if foreign and self._authenticated is not None:
+            # An authenticated user may send anywhere (RFC 6409 §4.3); this world has no
+            # outside to send to, so the letter reaches only its local recipients.
+            self._rcpts.append(address)
+            return outside_world(domain or "")
         refused, user = self._local_user(local, domain)
         if user is None:
             return refused
         if self.store.space_left(user) <= 0:  # already full: say so now, not after the text
-            return mailbox_full_at_rcpt(f"{local}@{domain or self.store.domain}")
-        self._rcpts.append(f"{local}@{domain or self.store.domain}")
+            return mailbox_full_at_rcpt(address)
+        self._rcpts.append(address)
         self._rcpt_users.setdefault(user.lower(), user)
         return R_RECIPIENT_OK
 
@@ -557,6 +692,51 @@ class SmtpSession(Session):
         self._data_at_start = True
         self._data_scan = 0
         return R_START_DATA
+
+    def _cmd_starttls(self, arg: str) -> Reply:
+        if arg:
+            return R_STARTTLS_SYNTAX  # RFC 3207 §4: STARTTLS takes no parameters
+        if self.tls is not None:
+            return R_TLS_ALREADY_ACTIVE
+        self._asked_for_tls()
+        return R_READY_FOR_TLS
+
+    def _cmd_auth(self, arg: str) -> Reply:
+        words = arg.split()
+        if not words or len(words) > 2:
+            return R_AUTH_SYNTAX
+        if self._authenticated is not None:
+            return R_AUTH_ALREADY  # RFC 4954 §4: one successful AUTH per session
+        if not self.auth_offered:
+            return R_AUTH_NEEDS_TLS
+        mechanism = words[0].upper()
+        if mechanism not in MECHANISMS:
+            return R_AUTH_UNKNOWN_MECHANISM
+        exchange = Exchange(mechanism)
+        return self._sasl_step(exchange, exchange.start(words[1] if len(words) > 1 else None))
+
+    def _sasl_line(self, line: str) -> Reply:
+        exchange, self._sasl = self._sasl, None
+        assert exchange is not None
+        return self._sasl_step(exchange, exchange.feed(line))
+
+    def _sasl_step(self, exchange: Exchange, step: Step) -> Reply:
+        if step.kind == "challenge":
+            self._sasl = exchange
+            return auth_challenge(step.challenge)
+        if step.kind == "cancelled":
+            return R_AUTH_CANCELLED
+        if step.kind == "malformed":
+            return R_AUTH_MALFORMED
+        user = self.store.user(step.user)
+        if (
+            user is None
+            or step.authzid not in ("", step.user)
+            or not self.store.check_password(step.user, step.password)
+        ):
+            return R_AUTH_INVALID
+        self._authenticated = user.name
+        return R_AUTH_OK
 
     def _cmd_rset(self, arg: str) -> Reply:
         if arg:
@@ -733,6 +913,8 @@ _HANDLERS: dict[str, Callable[[SmtpSession, str], Reply]] = {
     "MAIL": SmtpSession._cmd_mail,
     "RCPT": SmtpSession._cmd_rcpt,
     "DATA": SmtpSession._cmd_data,
+    "STARTTLS": SmtpSession._cmd_starttls,
+    "AUTH": SmtpSession._cmd_auth,
     "RSET": SmtpSession._cmd_rset,
     "NOOP": SmtpSession._cmd_noop,
     "VRFY": SmtpSession._cmd_vrfy,
@@ -813,6 +995,29 @@ SMTP_COMMANDS: tuple[CommandHelp, ...] = (
             _form(R_TEXT_LINE_TOO_LONG),
         ),
         "RFC 5321 §4.1.1.4",
+    ),
+    _help(
+        "STARTTLS",
+        "STARTTLS",
+        "Switches the connection to TLS. After the 220 the client starts the handshake, and the "
+        "session starts afresh: EHLO again, and everything said before is forgotten.",
+        (_form(R_READY_FOR_TLS), _form(R_TLS_ALREADY_ACTIVE), _form(R_NOT_IMPLEMENTED)),
+        "RFC 3207 §4",
+    ),
+    _help(
+        "AUTH",
+        "AUTH PLAIN [base64] | AUTH LOGIN",
+        "Logs in with a password, base64-encoded (which hides nothing: hence TLS first). PLAIN "
+        "sends \\0user\\0password in one go; LOGIN asks for the name, then the password. '*' "
+        "cancels.",
+        (
+            _form(R_AUTH_OK),
+            "334 VXNlcm5hbWU6",
+            _form(R_AUTH_INVALID),
+            _form(R_AUTH_NEEDS_TLS),
+            _form(R_AUTH_ALREADY),
+        ),
+        "RFC 4954 §4",
     ),
     _help(
         "RSET",

@@ -51,14 +51,18 @@ def command_reference(protocol: str) -> tuple[Any, ...]:
 def open_session(protocol: str, store: MailStore, fixed_timestamp: str | None = None) -> Any:
     """A new engine session on `store`; with fixed_timestamp the greeting (and for SMTP the
     clock) are fixed, so tests and snapshots repeat exactly."""
+    from tutor.lessons.engine import with_simulated_tls
+
     if protocol == "pop3":
         from tutor.protocol.pop3 import Pop3Session
 
-        return Pop3Session(store, timestamp=fixed_timestamp)
+        return with_simulated_tls(
+            Pop3Session(store, timestamp=fixed_timestamp, tls_available=store.tls), store
+        )
     from tutor.protocol.smtp import SmtpSession
 
     clock: Callable[[], datetime] | None = (lambda: FIXED_CLOCK) if fixed_timestamp else None
-    return SmtpSession(store, clock=clock)
+    return with_simulated_tls(SmtpSession(store, clock=clock, tls_available=store.tls), store)
 
 
 def world_label(world: str) -> str:
