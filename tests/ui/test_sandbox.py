@@ -119,7 +119,7 @@ async def test_smtp_message_mode_until_lone_dot(make_app, submit):
         await submit(pilot, "data")
         assert screen.session.mode == "data"
         assert prompt.message_mode and prompt.has_class("-message-mode")
-        assert "single ." in prompt.border_title
+        assert "lone ." in prompt.border_title
         prompt.value = "Sub"
         await pilot.press("tab")  # no completion of letter text
         assert prompt.value == "Sub"

@@ -93,10 +93,85 @@ async def test_transcript_roles_markers_and_colours():
         colours = [list(transcript.render_line(y))[1].style.color for y in range(6)]
         assert colours[1] != colours[2]  # ok and error differ
         assert colours[1] != colours[0]  # server ok differs from the learner's line
-        assert colours[3] == colours[4]  # 354 and 4xx share the warning colour...
-        assert list(transcript.render_line(4))[1].style.bold  # ...4xx also bold
+        assert colours[3] != colours[4]  # "go on" (354) and "try later" (4xx) differ...
+        assert list(transcript.render_line(4))[1].style.bold  # ...and 4xx is bold besides
         transcript.clear()
         assert transcript.line_count == 0 and transcript.virtual_size.height == 0
+
+
+async def test_every_theme_gives_each_reply_kind_its_own_colour():
+    """ok, error, go on (354) and try later (4xx) never share a colour, in any theme the app
+    offers (the palette lists every registered theme), nor with the learner's own lines."""
+    app = TranscriptApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        transcript = app.query_one(Transcript)
+        transcript.add_client("data")
+        transcript.add_replies([ok(), err("no"), smtp(354, "go"), smtp(451, "later")])
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await pilot.pause()
+            colours = [list(transcript.render_line(y))[1].style.color for y in range(5)]
+            assert len(set(colours)) == 5, (theme, colours)
+
+
+async def test_no_color_tells_4xx_from_354_in_words(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = TranscriptApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        transcript = app.query_one(Transcript)
+        transcript.add_replies([smtp(354, "go ahead"), smtp(421, "busy", "try later"), ok()])
+        await pilot.pause()
+        rows = [transcript.render_line(y).text.rstrip() for y in range(4)]
+        assert rows == [
+            "S: 354 go ahead  [go on]",
+            "S: 421-busy",  # only the last line of a multi-line reply carries the word
+            "S: 421 try later  [4xx: try later]",
+            "S: +OK",
+        ]
+        # the words are the tutor's, not the wire's: the lines themselves are unchanged
+        assert transcript.plain_lines()[0] == "S: 354 go ahead"
+
+
+async def test_dot_stuffed_lines_are_shown_as_the_wire_carries_them():
+    """RETR of a letter holding ".single" and "..double" lines: the transcript shows the wire's
+    "..single" and "...double", the stuffing dot drawn reversed, and one note saying why."""
+    app = TranscriptApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        transcript = app.query_one(Transcript)
+        body = b"Subject: dots\r\n\r\n.single dot line\r\n..double dot line\r\nplain\r\n"
+        reply = ok("letter follows", body=body)
+        transcript.add_replies([reply])
+        transcript.add_replies([reply])  # the note comes once per transcript
+        await pilot.pause()
+        plain = transcript.plain_lines()
+        wire = reply.wire().decode().split("\r\n")[:-1]
+        assert plain[: len(wire)] == ["S: " + line for line in wire]
+        assert plain[3:5] == ["S: ..single dot line", "S: ...double dot line"]
+        notes = [line for role, line in transcript.lines if role == "note"]
+        assert len(notes) == 1 and "RFC 1939" in notes[0]
+        assert [transcript.is_stuffed(i) for i in range(1, 7)] == [
+            False,
+            False,
+            True,
+            True,
+            False,
+            False,
+        ]
+        stuffed_row = list(transcript.render_line(3))
+        assert stuffed_row[1].text == "." and stuffed_row[1].style.reverse
+        assert stuffed_row[2].text.startswith(".single") and not stuffed_row[2].style.reverse
+        assert not any(s.style and s.style.reverse for s in transcript.render_line(5))
+
+
+async def test_a_letter_line_typed_with_a_leading_dot_is_marked():
+    app = TranscriptApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        transcript = app.query_one(Transcript)
+        transcript.add_client("..double dot line", message_text=True)
+        transcript.add_client(".", message_text=True)  # the end of the letter is not stuffing
+        await pilot.pause()
+        assert transcript.is_stuffed(0) and not transcript.is_stuffed(2)
+        assert "RFC 5321" in transcript.lines[1][1]
 
 
 async def test_transcript_holds_ten_thousand_lines_and_multiline_bodies():

@@ -60,7 +60,7 @@ class DialoguePrinter:
             self.write(self._paint(f"S: {line}", code))
         if reply.body is None:
             return
-        body = reply.body_lines()
+        body = reply.wire_body_lines()  # as sent: a line beginning with "." shows as ".."
         shown = body if self.body_limit is None else body[: self.body_limit]
         for line in shown:
             self.write(self._paint(f"S: {line}", code))

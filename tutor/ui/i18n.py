@@ -141,22 +141,26 @@ register(
             "ru": "Недоступно на этом экране",
         },
         # prompt
-        "prompt.command": {"en": "command", "ru": "команда"},
+        # The prompt is 36 cells wide in a lesson at 80x24: titles and placeholders stay
+        # within 30 cells (the transcript's notes say the longer version).
+        "prompt.command": {"en": "{protocol} command", "ru": "Команда {protocol}"},
         "prompt.command.placeholder": {
-            "en": "type a {protocol} command, Tab completes",
-            "ru": "введите команду {protocol}, Tab дополняет",
+            "en": "{article} {protocol} command; Tab completes",
+            "ru": "команда {protocol}; Tab дополняет",
         },
+        "prompt.article.pop3": {"en": "a", "ru": ""},
+        "prompt.article.smtp": {"en": "an", "ru": ""},
         "prompt.message": {
-            "en": "message text — end with a line holding a single .",
-            "ru": "текст письма — закончите строкой из одной точки .",
+            "en": "letter text: a lone . ends it",
+            "ru": "текст письма; конец — строка .",
         },
         "prompt.message.placeholder": {
-            "en": "a line of the letter (headers, blank line, body)",
-            "ru": "строка письма (заголовки, пустая строка, текст)",
+            "en": "headers, blank line, body",
+            "ru": "заголовки, пустая строка, текст",
         },
         "prompt.closed": {
-            "en": "connection closed — Enter or Ctrl+N opens a new one",
-            "ru": "соединение закрыто — Enter или Ctrl+N откроет новое",
+            "en": "closed · Enter: new connection",
+            "ru": "закрыто · Enter — новый сеанс",
         },
         "prompt.candidates": {"en": "Tab: {candidates}", "ru": "Tab: {candidates}"},
         "prompt.no_match": {
@@ -189,6 +193,23 @@ register(
             "en": "message mode: every line is part of the letter until a line with a single .",
             "ru": "режим письма: каждая строка — часть письма до строки из одной точки .",
         },
+        "note.stuffing.server": {
+            "en": "a line of the letter that begins with . travels with one more . in front "
+            "(dot-stuffing, RFC 1939 §3): the reversed dot is that extra one; "
+            "the client removes it",
+            "ru": "строка письма, начинающаяся с точки, передаётся с ещё одной точкой впереди "
+            "(дот-стаффинг, RFC 1939 §3): выделенная точка — та самая лишняя; "
+            "клиент её убирает",
+        },
+        "note.stuffing.client": {
+            "en": "a letter line that begins with . loses that first . (the reversed one) at "
+            "the server: to send a line starting with ., type .. (RFC 5321 §4.5.2)",
+            "ru": "у строки письма, начинающейся с точки, сервер убирает первую точку "
+            "(выделенную): чтобы отправить строку с точкой в начале, наберите .. "
+            "(RFC 5321 §4.5.2)",
+        },
+        "transcript.tag.transient": {"en": "[4xx: try later]", "ru": "[4xx: повторите позже]"},
+        "transcript.tag.intermediate": {"en": "[go on]", "ru": "[продолжайте]"},
         # state panel
         "panel.title": {"en": "server state", "ru": "состояние сервера"},
         "panel.state": {"en": "state", "ru": "состояние"},

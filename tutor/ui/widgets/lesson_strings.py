@@ -120,7 +120,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "key.lesson.help": {"en": "Help", "ru": "Справка"},
     "key.lesson.hint": {"en": "Hint", "ru": "Подсказка"},
     "key.lesson.toggle_panel": {"en": "Panel", "ru": "Панель"},
-    "key.lesson.reset_step": {"en": "Redo step", "ru": "Шаг заново"},
+    # "Повтор", not "Шаг заново": the Russian footer must fit 80 columns with "Выход"
+    "key.lesson.reset_step": {"en": "Redo step", "ru": "Повтор"},
     "key.lesson.reset_lesson": {"en": "Restart", "ru": "Заново"},
     "key.lesson.quiz": {"en": "Quiz", "ru": "Тест"},
     "key.lesson.demo": {"en": "Demo", "ru": "Демо"},

@@ -162,8 +162,11 @@ class CommandPrompt(Input):
             self.border_title = tr("prompt.message", self.lang)
             self.placeholder = tr("prompt.message.placeholder", self.lang)
         else:
-            self.border_title = f"{protocol} {tr('prompt.command', self.lang)}"
-            self.placeholder = tr("prompt.command.placeholder", self.lang, protocol=protocol)
+            self.border_title = tr("prompt.command", self.lang, protocol=protocol)
+            article = tr(f"prompt.article.{self.protocol.lower()}", self.lang)
+            self.placeholder = tr(
+                "prompt.command.placeholder", self.lang, protocol=protocol, article=article
+            )
         self.border_subtitle = ""
 
     # -- sending lines ---------------------------------------------------------------------
