@@ -255,3 +255,32 @@ def test_register_adds_keys_for_other_screens():
     i18n.register({"test.widget.key": {"en": "Hello {name}", "ru": "Привет, {name}"}})
     assert i18n.tr("test.widget.key", "ru", name="мир") == "Привет, мир"
     assert i18n.tr("test.widget.key", "de", name="x") == "Hello x"
+
+
+def test_code_in_lesson_text_wraps_with_a_continuation_mark():
+    from tutor.ui.widgets.code_block import wrap_code
+
+    code = "mime-version: 1.0\ncontent-type: text/plain; charset=utf-8\n"
+    rows = wrap_code(code, 30)
+    assert rows == [
+        ("mime-version: 1.0", False),
+        ("content-type: text/plain; ", False),
+        ("charset=utf-8", True),
+    ]
+    assert "".join(row for row, _ in rows[1:]) == "content-type: text/plain; charset=utf-8"
+
+
+async def test_a_code_block_too_wide_for_the_lesson_pane_is_never_cut():
+    from tutor.ui.widgets.code_block import LessonMarkdown
+
+    class CodeApp(App):
+        def compose(self) -> ComposeResult:
+            yield LessonMarkdown("```\ncontent-type: text/plain; charset=utf-8\nshort\n```")
+
+    app = CodeApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        await pilot.pause()
+        screen_text = "\n".join(
+            "".join(s.text for s in app.screen._compositor.render_strips()[y]) for y in range(10)
+        )
+        assert "charset=utf-8" in screen_text and "↪ " in screen_text
