@@ -284,3 +284,92 @@ async def test_a_code_block_too_wide_for_the_lesson_pane_is_never_cut():
             "".join(s.text for s in app.screen._compositor.render_strips()[y]) for y in range(10)
         )
         assert "charset=utf-8" in screen_text and "↪ " in screen_text
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "word"),
+    [
+        ("en", 1, "letter"),
+        ("en", 0, "letters"),
+        ("en", 2, "letters"),
+        ("ru", 1, "письмо"),
+        ("ru", 2, "письма"),
+        ("ru", 4, "письма"),
+        ("ru", 5, "писем"),
+        ("ru", 11, "писем"),
+        ("ru", 12, "писем"),
+        ("ru", 21, "письмо"),
+        ("ru", 22, "письма"),
+        ("ru", 0, "писем"),
+    ],
+)
+def test_plural_forms(lang, count, word):
+    assert (
+        i18n.plural_form(lang, count, "letter|letters" if lang == "en" else "письмо|письма|писем")
+        == word
+    )
+
+
+def test_counted_strings_agree_with_their_number():
+    total = "panel.total"
+    assert i18n.tr(total, "en", count=1, size=320, marked="none").startswith("1 letter, 320 octets")
+    assert i18n.tr(total, "ru", count=1, size=1, marked="нет").startswith("1 письмо, 1 октет;")
+    assert i18n.tr(total, "ru", count=3, size=93845, marked="нет").startswith(
+        "3 письма, 93845 октетов;"
+    )
+    assert i18n.tr("record.steps", "en", count=1) == "1 command will be recorded"
+
+
+def test_delivered_table_fits_a_lesson_side_panel():
+    from tutor.ui.widgets.state_panel import delivered_widths
+
+    subject, to = delivered_widths(38, ["poluchatel@server.ru"], ["229 octets"])
+    assert to == len("poluchatel@server.ru")  # the address whole
+    assert subject + 2 + to + 2 <= 38  # two padded columns within the panel
+    subject, to = delivered_widths(38, ["a-very-long-recipient-name@dacha.example.ru"], ["1 octet"])
+    assert subject >= 10 and subject + 2 + to + 2 <= 38
+
+
+class PanelApp(App):
+    def __init__(self, world: str) -> None:
+        super().__init__()
+        self.world = world
+
+    def compose(self) -> ComposeResult:
+        from tutor.ui.widgets.state_panel import ServerStatePanel
+
+        yield ServerStatePanel("pop3", world=self.world)
+
+
+@pytest.mark.parametrize(
+    ("world", "heading"),
+    [
+        ("article", "local users (world article)"),
+        ("", "local users (the lesson's own world)"),
+        ("/tmp/x/my-world.yaml", "local users (world my-world.yaml)"),
+    ],
+)
+async def test_panel_names_the_world(world, heading):
+    from tutor.mail.worlds import build_world
+    from tutor.protocol.pop3 import Pop3Session
+    from tutor.ui.widgets.state_panel import ServerStatePanel
+
+    app = PanelApp(world)
+    async with app.run_test(size=(60, 20)) as pilot:
+        store = build_world("article")
+        session = Pop3Session(store)
+        panel = app.query_one(ServerStatePanel)
+        panel.refresh_from(session, store)
+        await pilot.pause()
+        assert str(panel.query_one("#users-heading").render()) == heading
+        for line in ("user ne_skagu", "pass secret"):
+            session.handle(line)
+        panel.refresh_from(session, store)
+        await pilot.pause()
+        assert "(logged in)" in str(panel.query_one("#state-line").render())
+        session.handle("quit")
+        panel.refresh_from(session, store)
+        await pilot.pause()
+        state = str(panel.query_one("#state-line").render())
+        assert "(signed off)" in state and "logged in" not in state
+        assert "3 letters, 93845 octets" in str(panel.query_one("#maildrop-total").render())

@@ -22,13 +22,51 @@ def register(table: Mapping[str, Mapping[str, str]]) -> None:
         _TABLE.setdefault(key, {}).update(texts)
 
 
+def plural_form(lang: str, count: int, forms: str) -> str:
+    """The word form for `count`: forms "letter|letters" (en) or "письмо|письма|писем" (ru:
+    one, few, many: 1 письмо, 2 письма, 5 писем, 11 писем, 21 письмо)."""
+    words = forms.split("|")
+    n = abs(count)
+    if lang == "ru" and len(words) >= 3:
+        if n % 10 == 1 and n % 100 != 11:
+            return words[0]
+        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+            return words[1]
+        return words[2]
+    return words[0] if n == 1 else words[-1]
+
+
+class Count(int):
+    """A number in a translated string: `{count}` prints it, `{count:letter|letters}` the word
+    form that goes with it in the string's language (see plural_form)."""
+
+    lang: str = "en"
+
+    def __new__(cls, value: int, lang: str) -> Count:
+        number = super().__new__(cls, value)
+        number.lang = lang
+        return number
+
+    def __format__(self, spec: str) -> str:
+        if "|" in spec:
+            return plural_form(self.lang, int(self), spec)
+        return format(int(self), spec)
+
+
 def tr(key: str, lang: str = "en", **fmt: object) -> str:
-    """The text for `key` in `lang`, formatted with `fmt` (str.format fields)."""
+    """The text for `key` in `lang`, formatted with `fmt` (str.format fields; an int field may
+    also pick a word form, "{count} {count:letter|letters}")."""
     texts = _TABLE.get(key)
     if texts is None:
         return key
     text = texts.get(lang) or texts.get("en") or key
-    return text.format(**fmt) if fmt else text
+    if not fmt:
+        return text
+    found = lang if lang in texts else "en"
+    values = {
+        name: Count(value, found) if type(value) is int else value for name, value in fmt.items()
+    }
+    return text.format(**values)
 
 
 def has(key: str, lang: str) -> bool:
@@ -217,6 +255,8 @@ register(
         "panel.nobody": {"en": "nobody yet", "ru": "пока никто"},
         "panel.authenticated": {"en": "logged in", "ru": "вошёл"},
         "panel.not_authenticated": {"en": "not logged in", "ru": "не вошёл"},
+        "panel.signed_off": {"en": "signed off", "ru": "сеанс окончен"},
+        "panel.octets": {"en": "{count:octet|octets}", "ru": "{count:октет|октета|октетов}"},
         "panel.closed": {"en": "connection closed", "ru": "соединение закрыто"},
         "panel.maildrop": {"en": "maildrop of {user}", "ru": "почтовый ящик {user}"},
         "panel.maildrop.after_quit": {
@@ -233,7 +273,7 @@ register(
         "panel.col.uid": {"en": "UID", "ru": "UID"},
         "panel.col.subject": {"en": "subject", "ru": "тема"},
         "panel.col.mark": {"en": "mark", "ru": "отметка"},
-        "panel.col.letter": {"en": "queue id, subject", "ru": "очередь, тема"},
+        "panel.col.letter": {"en": "letter", "ru": "письмо"},
         "panel.col.recipients": {"en": "to", "ru": "кому"},
         "panel.col.name": {"en": "user", "ru": "пользователь"},
         "panel.col.password": {"en": "password", "ru": "пароль"},
@@ -243,8 +283,10 @@ register(
         "panel.kept": {"en": "", "ru": ""},
         "panel.locked": {"en": "locked", "ru": "занят"},
         "panel.total": {
-            "en": "{count} letters, {size} octets; marked for deletion: {marked}",
-            "ru": "писем: {count}, октетов: {size}; помечено к удалению: {marked}",
+            "en": "{count} {count:letter|letters}, {size} {size:octet|octets}; "
+            "marked for deletion: {marked}",
+            "ru": "{count} {count:письмо|письма|писем}, {size} {size:октет|октета|октетов}; "
+            "помечено к удалению: {marked}",
         },
         "panel.none": {"en": "none", "ru": "нет"},
         "panel.envelope": {"en": "envelope being built", "ru": "собираемый конверт"},
@@ -264,6 +306,10 @@ register(
         "panel.world": {
             "en": "local users (world {world})",
             "ru": "локальные пользователи (мир {world})",
+        },
+        "panel.world.inline": {
+            "en": "local users (the lesson's own world)",
+            "ru": "локальные пользователи (мир урока)",
         },
         "panel.mode.data": {"en": "reading message text", "ru": "читает текст письма"},
         # help screen
@@ -314,7 +360,7 @@ register(
             "ru": "запись уроков недоступна: {error}",
         },
         "record.steps": {
-            "en": "{count} commands will be recorded",
+            "en": "{count} {count:command|commands} will be recorded",
             "ru": "будет записано команд: {count}",
         },
     }

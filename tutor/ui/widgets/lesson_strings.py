@@ -66,8 +66,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "lesson.block.solution": {"en": "Solution", "ru": "Решение"},
     "lesson.block.next": {"en": "What next", "ru": "Что дальше"},
     "lesson.next.quiz": {
-        "en": "Press **F7** for the quiz ({count} questions), **Esc** to return to the course.",
-        "ru": "Нажмите **F7**, чтобы пройти тест ({count} вопр.), **Esc** — вернуться к курсу.",
+        "en": "Press **F7** for the quiz ({count} {count:question|questions}), **Esc** to "
+        "return to the course.",
+        "ru": "Нажмите **F7**, чтобы пройти тест ({count} {count:вопрос|вопроса|вопросов}), "
+        "**Esc** — вернуться к курсу.",
     },
     "lesson.next.no_quiz": {
         "en": "Press **Esc** to return to the course, **F6** to start over.",
