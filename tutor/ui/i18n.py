@@ -318,11 +318,130 @@ register(
         "help.col.syntax": {"en": "syntax", "ru": "синтаксис"},
         "help.col.states": {"en": "allowed in", "ru": "допустима в"},
         "help.col.article": {"en": "article", "ru": "в статье"},
-        "help.any_state": {"en": "any state", "ru": "любое состояние"},
+        "help.any_state": {"en": "any state", "ru": "везде"},
         "help.summary": {"en": "What it does", "ru": "Что делает"},
         "help.replies": {"en": "Replies", "ru": "Ответы"},
         "help.rfc": {"en": "Reference", "ru": "Источник"},
         "help.article_name": {"en": "The article calls it", "ru": "В статье называется"},
+        # What each command does, as the engines' CommandHelp says it in English (a test keeps
+        # the English equal to the engine's own text).
+        "help.summary.pop3.USER": {
+            "en": "Names the maildrop to open; the password follows with PASS.",
+            "ru": "Называет ящик, который нужно открыть; пароль передаётся следом командой PASS.",
+        },
+        "help.summary.pop3.PASS": {
+            "en": "Gives the password for the USER just named; on success the maildrop is "
+            "locked and the session enters TRANSACTION.",
+            "ru": "Передаёт пароль для только что названного USER; при успехе ящик "
+            "блокируется, и сеанс переходит в TRANSACTION.",
+        },
+        "help.summary.pop3.APOP": {
+            "en": "Logs in without sending the password: digest is the MD5 of the greeting's "
+            "<timestamp> followed by the password, in lower-case hex.",
+            "ru": "Вход без передачи пароля: digest — это MD5 от <метки времени> из "
+            "приветствия, за которой следует пароль, шестнадцатеричными цифрами в нижнем "
+            "регистре.",
+        },
+        "help.summary.pop3.STAT": {
+            "en": "Number of messages in the maildrop and their total size in octets (messages "
+            "marked deleted are not counted).",
+            "ru": "Число писем в ящике и их общий размер в октетах (помеченные к удалению не "
+            "считаются).",
+        },
+        "help.summary.pop3.LIST": {
+            "en": "Size of every message, one line each ending with a lone '.', or of one message.",
+            "ru": "Размер каждого письма, по строке на письмо, в конце строка из одной '.'; "
+            "или размер одного письма.",
+        },
+        "help.summary.pop3.RETR": {
+            "en": "Sends the whole message, ending with a lone '.'; lines starting with '.' get "
+            "one more.",
+            "ru": "Присылает письмо целиком, в конце строка из одной '.'; к строкам, которые "
+            "начинаются с '.', добавляется ещё одна.",
+        },
+        "help.summary.pop3.DELE": {
+            "en": "Marks a message deleted; it is removed only when QUIT ends the session.",
+            "ru": "Помечает письмо удалённым; удаляется оно, только когда QUIT завершит сеанс.",
+        },
+        "help.summary.pop3.NOOP": {
+            "en": "Does nothing; the server answers +OK, which shows the connection is alive.",
+            "ru": "Ничего не делает; сервер отвечает +OK, и видно, что соединение живо.",
+        },
+        "help.summary.pop3.RSET": {
+            "en": "Unmarks every message marked deleted in this session.",
+            "ru": "Снимает все пометки об удалении, сделанные в этом сеансе.",
+        },
+        "help.summary.pop3.TOP": {
+            "en": "Sends a message's headers, the blank line, and the first n lines of its body.",
+            "ru": "Присылает заголовки письма, пустую строку и первые n строк текста.",
+        },
+        "help.summary.pop3.UIDL": {
+            "en": "Unique id of every message, or of one; the id stays the same across sessions.",
+            "ru": "Уникальный идентификатор каждого письма или одного; от сеанса к сеансу он "
+            "не меняется.",
+        },
+        "help.summary.pop3.CAPA": {
+            "en": "Lists the capabilities this server supports, one per line.",
+            "ru": "Перечисляет возможности этого сервера, по одной в строке.",
+        },
+        "help.summary.pop3.QUIT": {
+            "en": "Ends the session. From TRANSACTION the marked messages are removed first "
+            "(UPDATE).",
+            "ru": "Завершает сеанс. Из TRANSACTION сначала удаляются помеченные письма (UPDATE).",
+        },
+        "help.summary.smtp.HELO": {
+            "en": "Introduces the client by name (plain SMTP) and starts a fresh envelope.",
+            "ru": "Представляет клиента по имени (обычный SMTP) и начинает новый конверт.",
+        },
+        "help.summary.smtp.EHLO": {
+            "en": "Introduces the client (ESMTP); the reply lists the extensions the server "
+            "offers.",
+            "ru": "Представляет клиента (ESMTP); в ответе — расширения, которые предлагает сервер.",
+        },
+        "help.summary.smtp.MAIL": {
+            "en": "Starts a letter and names the sender (the reverse-path; <> for none). "
+            "Lenient servers also take it without brackets or before HELO; strict ones "
+            "refuse.",
+            "ru": "Начинает письмо и называет отправителя (обратный путь; <> — без "
+            "отправителя). Снисходительные серверы примут адрес и без угловых скобок или "
+            "до HELO; строгие откажут.",
+        },
+        "help.summary.smtp.RCPT": {
+            "en": "Names one recipient; repeat it for each. Only this server's own users are "
+            "accepted.",
+            "ru": "Называет одного получателя; для каждого — своя команда. Принимаются только "
+            "пользователи этого сервера.",
+        },
+        "help.summary.smtp.DATA": {
+            "en": "Sends the letter itself, headers first; a line holding a lone '.' ends it, "
+            "and a line of text starting with '.' gets one more.",
+            "ru": "Передаёт само письмо, сначала заголовки; строка из одной '.' его "
+            "завершает, а к строке текста, которая начинается с '.', добавляется ещё одна.",
+        },
+        "help.summary.smtp.RSET": {
+            "en": "Forgets the letter being built (sender and recipients); the greeting still "
+            "holds.",
+            "ru": "Забывает собираемое письмо (отправителя и получателей); приветствие "
+            "остаётся в силе.",
+        },
+        "help.summary.smtp.NOOP": {
+            "en": "Does nothing; the 250 shows the connection is alive.",
+            "ru": "Ничего не делает; ответ 250 показывает, что соединение живо.",
+        },
+        "help.summary.smtp.VRFY": {
+            "en": "Asks whether an address is a mailbox here. This server answers truly; public "
+            "servers usually answer 252 so that addresses cannot be harvested.",
+            "ru": "Спрашивает, есть ли здесь такой ящик. Этот сервер отвечает честно; "
+            "публичные обычно отвечают 252, чтобы адреса нельзя было собрать.",
+        },
+        "help.summary.smtp.HELP": {
+            "en": "Lists the commands, or explains one.",
+            "ru": "Перечисляет команды или объясняет одну.",
+        },
+        "help.summary.smtp.QUIT": {
+            "en": "Ends the session; a letter not yet ended with '.' is dropped.",
+            "ru": "Завершает сеанс; письмо, ещё не законченное '.', пропадает.",
+        },
         "help.footer": {
             "en": "↑/↓ choose a command · Esc closes",
             "ru": "↑/↓ выбор команды · Esc — закрыть",
