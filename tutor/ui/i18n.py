@@ -88,8 +88,13 @@ def default_language(environ: Mapping[str, str] | None = None) -> str:
 
 
 def resolve_language(lang: str | None) -> str:
-    """The --lang option if given, else the locale's language."""
-    return lang if lang in LANGUAGES else default_language()
+    """The --lang option if given, else the language chosen last time (settings.json in the
+    user data folder), else the locale's language."""
+    if lang in LANGUAGES:
+        return lang
+    from tutor.ui.settings import saved_language
+
+    return saved_language() or default_language()
 
 
 register(
