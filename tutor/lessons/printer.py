@@ -1,7 +1,8 @@
 """Printing a lesson's dialogue as text: `C:`/`S:` lines, ANSI colour optional.
 
-Colour follows design.md: server success green, errors red, intermediate (354, `+ `) yellow,
-the client's lines plain. Colour is never the only signal: the prefixes and statuses carry it.
+Colour follows the TUI: server success green, errors red, "go on" (354, `+ `) blue, "try again
+later" (4xx) bold yellow, the client's lines plain. Colour is never the only signal: the
+prefixes and statuses carry it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ DIM = "\x1b[2m"
 COLOURS = {
     ReplyKind.OK: "\x1b[32m",
     ReplyKind.ERROR: "\x1b[31m",
-    ReplyKind.TRANSIENT: "\x1b[31m",
-    ReplyKind.INTERMEDIATE: "\x1b[33m",
+    ReplyKind.TRANSIENT: "\x1b[1;33m",
+    ReplyKind.INTERMEDIATE: "\x1b[34m",
 }
 
 
