@@ -237,19 +237,16 @@ register(
             "ru": "режим письма: каждая строка — часть письма до строки из одной точки .",
         },
         "note.stuffing.server": {
-            "en": "a line of the letter that begins with . travels with one more . in front "
-            "(dot-stuffing, RFC 1939 §3): the reversed dot is that extra one; "
-            "the client removes it",
-            "ru": "строка письма, начинающаяся с точки, передаётся с ещё одной точкой впереди "
-            "(дот-стаффинг, RFC 1939 §3): выделенная точка — та самая лишняя; "
-            "клиент её убирает",
+            "en": "a line beginning with . gets one more . in front (dot-stuffing, RFC 1939 §3): "
+            "the reversed dot is the added one; the client removes it",
+            "ru": "к строке, начинающейся с точки, добавляется ещё одна (dot-stuffing, "
+            "RFC 1939 §3): выделена добавленная; клиент её убирает",
         },
         "note.stuffing.client": {
-            "en": "a letter line that begins with . loses that first . (the reversed one) at "
-            "the server: to send a line starting with ., type .. (RFC 5321 §4.5.2)",
-            "ru": "у строки письма, начинающейся с точки, сервер убирает первую точку "
-            "(выделенную): чтобы отправить строку с точкой в начале, наберите .. "
-            "(RFC 5321 §4.5.2)",
+            "en": "the server removes the first (reversed) dot of a letter line: type .. to "
+            "send a line that begins with . (RFC 5321 §4.5.2)",
+            "ru": "первую (выделенную) точку строки письма сервер убирает: чтобы строка "
+            "начиналась с точки, наберите .. (RFC 5321 §4.5.2)",
         },
         "transcript.tag.transient": {"en": "[4xx: try later]", "ru": "[4xx: повторите позже]"},
         "transcript.tag.intermediate": {"en": "[go on]", "ru": "[продолжайте]"},
