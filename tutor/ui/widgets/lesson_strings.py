@@ -168,8 +168,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "quiz.world": {"en": "World: {world}", "ru": "Мир: {world}"},
     "quiz.done": {
-        "en": "Quiz complete: {score} of {max} points.",
-        "ru": "Тест пройден: {score} из {max} баллов.",
+        "en": "Quiz complete: {score} of {max} {max:point|points}.",
+        "ru": "Тест пройден: {score} из {max} {max:балла|баллов|баллов}.",
     },
     "quiz.done.next": {
         "en": "Press **R** to take the quiz again or **Esc** to go back.",
