@@ -22,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang",
         choices=("en", "ru"),
         default=None,
-        help="language of lessons and the interface (default: from the locale)",
+        help="language of lessons and the interface, remembered for the next start "
+        "(default: the language chosen last time, else the locale's)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:

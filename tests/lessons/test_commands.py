@@ -158,7 +158,7 @@ def test_replay_colours_on_a_terminal(capsys, monkeypatch):
     code, out, _ = run(capsys, "replay", str(FIXTURES / "smtp-mini.yaml"))
     assert code == 0
     assert "\x1b[32mS: 250 2.1.0 Ok\x1b[0m" in out
-    assert "\x1b[33mS: 354 " in out
+    assert "\x1b[34mS: 354 " in out  # "go on": blue, apart from 4xx's bold yellow
     assert "C: Hello.\n" in out  # the client's lines stay plain
 
 
@@ -224,3 +224,21 @@ def test_progress_command_with_a_damaged_file(capsys, tmp_path, monkeypatch):
     (tmp_path / "progress.json").write_text("\x00garbage")
     code, out, err = run(capsys, "progress")
     assert code == 0 and "moved it to progress.json.corrupt-" in err
+
+
+def test_replay_prints_a_body_as_the_wire_carries_it():
+    """`replay` shows multi-line data dot-stuffed, as a real client receives it."""
+    import io
+
+    from tutor.lessons.printer import DialoguePrinter
+    from tutor.protocol.replies import ok
+
+    out = io.StringIO()
+    DialoguePrinter(out).reply(ok("2 lines", body=b".single\r\n..double\r\nplain\r\n"))
+    assert out.getvalue().splitlines() == [
+        "S: +OK 2 lines",
+        "S: ..single",
+        "S: ...double",
+        "S: plain",
+        "S: .",
+    ]

@@ -51,8 +51,9 @@ def test_pop3_multiline_is_stuffed_and_terminated() -> None:
     assert reply.display_lines() == ["+OK 3 messages", "1 46394", "2 20377", "3 27074", "."]
     dotted = ok(body=b".hidden\r\nplain\r\n..two\r\n")
     assert dotted.wire() == b"+OK\r\n..hidden\r\nplain\r\n...two\r\n.\r\n"
-    # The transcript shows the message as it is, not the transport's stuffing.
-    assert dotted.display_lines() == ["+OK", ".hidden", "plain", "..two", "."]
+    # The transcript shows the lines as the wire carries them, stuffing included.
+    assert dotted.display_lines() == ["+OK", "..hidden", "plain", "...two", "."]
+    assert dotted.body_lines() == [".hidden", "plain", "..two"]  # the message as it is
     assert ok(body=b"").wire() == b"+OK\r\n.\r\n"
     assert ok(body=b"no final newline").wire() == b"+OK\r\nno final newline\r\n.\r\n"
 

@@ -48,3 +48,27 @@ async def test_pop3_help_shows_article_names_and_detail(make_app):
         assert all(form in detail for form in retr.replies)
         await pilot.press("f1")  # F1 again closes, like Escape
         assert not isinstance(app.screen, HelpScreen)
+
+
+@pytest.mark.parametrize("protocol", ["pop3", "smtp"])
+def test_every_command_is_described_in_russian_and_english_matches_the_engine(protocol):
+    from tutor.ui import i18n
+    from tutor.ui.screens.sandbox import command_reference
+
+    for command in command_reference(protocol):
+        key = f"help.summary.{protocol}.{command.keyword}"
+        assert i18n.tr(key, "en") == command.summary, key  # the engine's own words
+        assert i18n.has(key, "ru"), key
+
+
+async def test_russian_help_fits_80_columns_in_russian(make_app):
+    """The article's names stay in view at 80x24 (the SMTP syntax column wraps instead)."""
+    app = make_app(("sandbox", "smtp", "article"), lang="ru")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#help-table", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        detail = str(screen.query_one("#help-detail").render())
+        assert detail.startswith("Что делает: Представляет клиента")

@@ -52,7 +52,7 @@ async def test_pop3_state_panel_follows_dele_rset_quit(make_app, submit):
         rows = maildrop_rows(screen)
         assert [row[:2] for row in rows] == [["1", "46394"], ["2", "27074"]]
         assert "after QUIT" in str(screen.panel.query_one("#maildrop-heading").render())
-        assert "ne_skagu (logged out)" in str(screen.panel.query_one("#state-line").render())
+        assert "ne_skagu (signed off)" in str(screen.panel.query_one("#state-line").render())
         assert screen.prompt.closed and screen.prompt.has_class("-closed")
         assert "closed" in screen.transcript.plain_lines()[-1]
 
@@ -90,8 +90,8 @@ async def test_tab_completes_keywords_in_the_users_case(make_app):
         prompt = app.screen.prompt
         await pilot.press("r", "e", "tab")
         assert prompt.value == "retr "
-        prompt.value = "ST"
-        prompt.cursor_position = 2
+        prompt.value = "STA"  # "ST" alone is STAT or STLS
+        prompt.cursor_position = 3
         await pilot.press("tab")
         assert prompt.value == "STAT"
         prompt.value = "r"
@@ -120,7 +120,7 @@ async def test_smtp_message_mode_until_lone_dot(make_app, submit):
         await submit(pilot, "data")
         assert screen.session.mode == "data"
         assert prompt.message_mode and prompt.has_class("-message-mode")
-        assert "single ." in prompt.border_title
+        assert "lone ." in prompt.border_title
         prompt.value = "Sub"
         await pilot.press("tab")  # no completion of letter text
         assert prompt.value == "Sub"
@@ -130,7 +130,7 @@ async def test_smtp_message_mode_until_lone_dot(make_app, submit):
         assert ("data", "Subject: Hello") in screen.transcript.lines
         await submit(pilot, ".")
         assert not prompt.message_mode
-        assert prompt.placeholder == "type an SMTP command, Tab completes"
+        assert prompt.placeholder == "an SMTP command; Tab completes"
         role, last = screen.transcript.lines[-1]
         assert role == "ok" and last.startswith("250")
         delivered = screen.panel.query_one("#delivered", DataTable)

@@ -25,7 +25,7 @@ async def test_switching_language_relabels_the_sandbox(make_app, submit):
         await pilot.press("ctrl+p")
         assert app.screen.query_one("CommandInput").placeholder == "Поиск команд…"
         await pilot.press("escape")
-        assert screen.prompt.border_title == "POP3 команда"
+        assert screen.prompt.border_title == "Команда POP3"
         assert "почтовый ящик ne_skagu" in str(screen.panel.query_one("#maildrop-heading").render())
         table = screen.panel.query_one("#maildrop")
         assert str(table.get_row_at(0)[-1]) == "✗ удалено"

@@ -101,10 +101,85 @@ async def test_transcript_roles_markers_and_colours():
         colours = [list(transcript.render_line(y))[1].style.color for y in range(6)]
         assert colours[1] != colours[2]  # ok and error differ
         assert colours[1] != colours[0]  # server ok differs from the learner's line
-        assert colours[3] == colours[4]  # 354 and 4xx share the warning colour...
-        assert list(transcript.render_line(4))[1].style.bold  # ...4xx also bold
+        assert colours[3] != colours[4]  # "go on" (354) and "try later" (4xx) differ...
+        assert list(transcript.render_line(4))[1].style.bold  # ...and 4xx is bold besides
         transcript.clear()
         assert transcript.line_count == 0 and transcript.virtual_size.height == 0
+
+
+async def test_every_theme_gives_each_reply_kind_its_own_colour():
+    """ok, error, go on (354) and try later (4xx) never share a colour, in any theme the app
+    offers (the palette lists every registered theme), nor with the learner's own lines."""
+    app = TranscriptApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        transcript = app.query_one(Transcript)
+        transcript.add_client("data")
+        transcript.add_replies([ok(), err("no"), smtp(354, "go"), smtp(451, "later")])
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await pilot.pause()
+            colours = [list(transcript.render_line(y))[1].style.color for y in range(5)]
+            assert len(set(colours)) == 5, (theme, colours)
+
+
+async def test_no_color_tells_4xx_from_354_in_words(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = TranscriptApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        transcript = app.query_one(Transcript)
+        transcript.add_replies([smtp(354, "go ahead"), smtp(421, "busy", "try later"), ok()])
+        await pilot.pause()
+        rows = [transcript.render_line(y).text.rstrip() for y in range(4)]
+        assert rows == [
+            "S: 354 go ahead  [go on]",
+            "S: 421-busy",  # only the last line of a multi-line reply carries the word
+            "S: 421 try later  [4xx: try later]",
+            "S: +OK",
+        ]
+        # the words are the tutor's, not the wire's: the lines themselves are unchanged
+        assert transcript.plain_lines()[0] == "S: 354 go ahead"
+
+
+async def test_dot_stuffed_lines_are_shown_as_the_wire_carries_them():
+    """RETR of a letter holding ".single" and "..double" lines: the transcript shows the wire's
+    "..single" and "...double", the stuffing dot drawn reversed, and one note saying why."""
+    app = TranscriptApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        transcript = app.query_one(Transcript)
+        body = b"Subject: dots\r\n\r\n.single dot line\r\n..double dot line\r\nplain\r\n"
+        reply = ok("letter follows", body=body)
+        transcript.add_replies([reply])
+        transcript.add_replies([reply])  # the note comes once per transcript
+        await pilot.pause()
+        plain = transcript.plain_lines()
+        wire = reply.wire().decode().split("\r\n")[:-1]
+        assert plain[: len(wire)] == ["S: " + line for line in wire]
+        assert plain[3:5] == ["S: ..single dot line", "S: ...double dot line"]
+        notes = [line for role, line in transcript.lines if role == "note"]
+        assert len(notes) == 1 and "RFC 1939" in notes[0]
+        assert [transcript.is_stuffed(i) for i in range(1, 7)] == [
+            False,
+            False,
+            True,
+            True,
+            False,
+            False,
+        ]
+        stuffed_row = list(transcript.render_line(3))
+        assert stuffed_row[1].text == "." and stuffed_row[1].style.reverse
+        assert stuffed_row[2].text.startswith(".single") and not stuffed_row[2].style.reverse
+        assert not any(s.style and s.style.reverse for s in transcript.render_line(5))
+
+
+async def test_a_letter_line_typed_with_a_leading_dot_is_marked():
+    app = TranscriptApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        transcript = app.query_one(Transcript)
+        transcript.add_client("..double dot line", message_text=True)
+        transcript.add_client(".", message_text=True)  # the end of the letter is not stuffing
+        await pilot.pause()
+        assert transcript.is_stuffed(0) and not transcript.is_stuffed(2)
+        assert "RFC 5321" in transcript.lines[1][1]
 
 
 async def test_transcript_holds_ten_thousand_lines_and_multiline_bodies():
@@ -188,3 +263,121 @@ def test_register_adds_keys_for_other_screens():
     i18n.register({"test.widget.key": {"en": "Hello {name}", "ru": "Привет, {name}"}})
     assert i18n.tr("test.widget.key", "ru", name="мир") == "Привет, мир"
     assert i18n.tr("test.widget.key", "de", name="x") == "Hello x"
+
+
+def test_code_in_lesson_text_wraps_with_a_continuation_mark():
+    from tutor.ui.widgets.code_block import wrap_code
+
+    code = "mime-version: 1.0\ncontent-type: text/plain; charset=utf-8\n"
+    rows = wrap_code(code, 30)
+    assert rows == [
+        ("mime-version: 1.0", False),
+        ("content-type: text/plain; ", False),
+        ("charset=utf-8", True),
+    ]
+    assert "".join(row for row, _ in rows[1:]) == "content-type: text/plain; charset=utf-8"
+
+
+async def test_a_code_block_too_wide_for_the_lesson_pane_is_never_cut():
+    from tutor.ui.widgets.code_block import LessonMarkdown
+
+    class CodeApp(App):
+        def compose(self) -> ComposeResult:
+            yield LessonMarkdown("```\ncontent-type: text/plain; charset=utf-8\nshort\n```")
+
+    app = CodeApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        await pilot.pause()
+        screen_text = "\n".join(
+            "".join(s.text for s in app.screen._compositor.render_strips()[y]) for y in range(10)
+        )
+        assert "charset=utf-8" in screen_text and "↪ " in screen_text
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "word"),
+    [
+        ("en", 1, "letter"),
+        ("en", 0, "letters"),
+        ("en", 2, "letters"),
+        ("ru", 1, "письмо"),
+        ("ru", 2, "письма"),
+        ("ru", 4, "письма"),
+        ("ru", 5, "писем"),
+        ("ru", 11, "писем"),
+        ("ru", 12, "писем"),
+        ("ru", 21, "письмо"),
+        ("ru", 22, "письма"),
+        ("ru", 0, "писем"),
+    ],
+)
+def test_plural_forms(lang, count, word):
+    assert (
+        i18n.plural_form(lang, count, "letter|letters" if lang == "en" else "письмо|письма|писем")
+        == word
+    )
+
+
+def test_counted_strings_agree_with_their_number():
+    total = "panel.total"
+    assert i18n.tr(total, "en", count=1, size=320, marked="none").startswith("1 letter, 320 octets")
+    assert i18n.tr(total, "ru", count=1, size=1, marked="нет").startswith("1 письмо, 1 октет;")
+    assert i18n.tr(total, "ru", count=3, size=93845, marked="нет").startswith(
+        "3 письма, 93845 октетов;"
+    )
+    assert i18n.tr("record.steps", "en", count=1) == "1 command will be recorded"
+
+
+def test_delivered_table_fits_a_lesson_side_panel():
+    from tutor.ui.widgets.state_panel import delivered_widths
+
+    subject, to = delivered_widths(38, ["poluchatel@server.ru"], ["229 octets"])
+    assert to == len("poluchatel@server.ru")  # the address whole
+    assert subject + 2 + to + 2 <= 38  # two padded columns within the panel
+    subject, to = delivered_widths(38, ["a-very-long-recipient-name@dacha.example.ru"], ["1 octet"])
+    assert subject >= 10 and subject + 2 + to + 2 <= 38
+
+
+class PanelApp(App):
+    def __init__(self, world: str) -> None:
+        super().__init__()
+        self.world = world
+
+    def compose(self) -> ComposeResult:
+        from tutor.ui.widgets.state_panel import ServerStatePanel
+
+        yield ServerStatePanel("pop3", world=self.world)
+
+
+@pytest.mark.parametrize(
+    ("world", "heading"),
+    [
+        ("article", "local users (world article)"),
+        ("", "local users (the lesson's own world)"),
+        ("/tmp/x/my-world.yaml", "local users (world my-world.yaml)"),
+    ],
+)
+async def test_panel_names_the_world(world, heading):
+    from tutor.mail.worlds import build_world
+    from tutor.protocol.pop3 import Pop3Session
+    from tutor.ui.widgets.state_panel import ServerStatePanel
+
+    app = PanelApp(world)
+    async with app.run_test(size=(60, 20)) as pilot:
+        store = build_world("article")
+        session = Pop3Session(store)
+        panel = app.query_one(ServerStatePanel)
+        panel.refresh_from(session, store)
+        await pilot.pause()
+        assert str(panel.query_one("#users-heading").render()) == heading
+        for line in ("user ne_skagu", "pass secret"):
+            session.handle(line)
+        panel.refresh_from(session, store)
+        await pilot.pause()
+        assert "(logged in)" in str(panel.query_one("#state-line").render())
+        session.handle("quit")
+        panel.refresh_from(session, store)
+        await pilot.pause()
+        state = str(panel.query_one("#state-line").render())
+        assert "(signed off)" in state and "logged in" not in state
+        assert "3 letters, 93845 octets" in str(panel.query_one("#maildrop-total").render())

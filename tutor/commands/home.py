@@ -13,8 +13,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tutor.ui.app import MailTutorApp
-    from tutor.ui.i18n import resolve_language
 
-    lang = resolve_language(getattr(args, "lang", None))
-    MailTutorApp(start="home", lang=lang).run()
+    # None when --lang was not given: the app then takes the language chosen last time
+    MailTutorApp(start="home", lang=getattr(args, "lang", None)).run()
     return 0

@@ -1,7 +1,8 @@
 """Printing a lesson's dialogue as text: `C:`/`S:` lines, ANSI colour optional.
 
-Colour follows design.md: server success green, errors red, intermediate (354, `+ `) yellow,
-the client's lines plain. Colour is never the only signal: the prefixes and statuses carry it.
+Colour follows the TUI: server success green, errors red, "go on" (354, `+ `) blue, "try again
+later" (4xx) bold yellow, the client's lines plain. Colour is never the only signal: the
+prefixes and statuses carry it.
 
 Every line is written through `visible`: a control character in a letter, a typed line or a
 lesson text is shown as ^X, never sent to the terminal (the lesson loader strips them from
@@ -24,8 +25,8 @@ DIM = "\x1b[2m"
 COLOURS = {
     ReplyKind.OK: "\x1b[32m",
     ReplyKind.ERROR: "\x1b[31m",
-    ReplyKind.TRANSIENT: "\x1b[31m",
-    ReplyKind.INTERMEDIATE: "\x1b[33m",
+    ReplyKind.TRANSIENT: "\x1b[1;33m",
+    ReplyKind.INTERMEDIATE: "\x1b[34m",
 }
 
 
@@ -67,7 +68,7 @@ class DialoguePrinter:
             self.write(f"S: {line}", code)
         if reply.body is None:
             return
-        body = reply.body_lines()
+        body = reply.wire_body_lines()  # as sent: a line beginning with "." shows as ".."
         shown = body if self.body_limit is None else body[: self.body_limit]
         for line in shown:
             self.write(f"S: {line}", code)

@@ -135,14 +135,25 @@ class Reply:
             lines.pop()
         return lines
 
-    def display_lines(self, encoding: str | None = None) -> list[str]:
-        """Every line a person reading the wire would see, final "." included, stuffing undone.
+    def wire_body_lines(self, encoding: str | None = None) -> list[str]:
+        """The multi-line data as the wire carries it: dot-stuffed, without the final "."."""
+        if self.body is None:
+            return []
+        stuffed = self.wire_form if self.wire_form is not None else wire_body(self.body)
+        lines = decode_for_display(stuffed, encoding).split("\r\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        return lines
 
-        The stuffing is a transport detail; the transcript shows the message as it is.
+    def display_lines(self, encoding: str | None = None) -> list[str]:
+        """Every line a person reading the wire would see, final "." included.
+
+        Body lines are shown dot-stuffed, as sent (a line of the letter that begins with "."
+        travels as ".."), so what a learner reads is what a real client receives.
         """
         lines = self.status_lines()
         if self.body is not None:
-            lines.extend(self.body_lines(encoding))
+            lines.extend(self.wire_body_lines(encoding))
             lines.append(".")
         return lines
 

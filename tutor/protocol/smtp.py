@@ -971,7 +971,8 @@ SMTP_COMMANDS: tuple[CommandHelp, ...] = (
     _help(
         "RCPT",
         "RCPT TO:<address>",
-        "Names one recipient; repeat it for each. Only this server's own users are accepted.",
+        "Names one recipient; repeat it for each. Only this server's own users are accepted, "
+        "unless the client has logged in with AUTH.",
         (
             _form(R_RECIPIENT_OK),
             _form(unknown_user(_EXAMPLE_ADDRESS)),
@@ -1006,7 +1007,7 @@ SMTP_COMMANDS: tuple[CommandHelp, ...] = (
     ),
     _help(
         "AUTH",
-        "AUTH PLAIN [base64] | AUTH LOGIN",
+        "AUTH PLAIN|LOGIN [base64]",
         "Logs in with a password, base64-encoded (which hides nothing: hence TLS first). PLAIN "
         "sends \\0user\\0password in one go; LOGIN asks for the name, then the password. '*' "
         "cancels.",

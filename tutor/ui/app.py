@@ -1,7 +1,8 @@
 """The mailtutor Textual application: picks the start screen and holds app-wide settings.
 
 start: "home", ("lesson", path_or_id) or ("sandbox", protocol, world).
-lang: "en" or "ru"; None takes the locale's language.
+lang: "en" or "ru" (remembered for the next start); None takes the language chosen last time,
+else the locale's.
 fixed_timestamp: POP3 greeting timestamp (and a fixed SMTP clock) for repeatable tests.
 
 Screens read `app.lang`; switching language calls `set_lang(lang)` on every screen that has one.
@@ -16,7 +17,8 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from tutor.mail.store import MailStore
-from tutor.ui.i18n import localize_bindings, resolve_language, tr
+from tutor.ui.i18n import LANGUAGES, localize_bindings, resolve_language, tr
+from tutor.ui.settings import save_language
 
 StartSpec = str | tuple[str, ...]
 
@@ -58,6 +60,8 @@ class MailTutorApp(App[None]):
         super().__init__()
         self.start = start
         self.set_reactive(MailTutorApp.lang, resolve_language(lang))
+        if lang in LANGUAGES:  # an explicit --lang is remembered, as a choice with `l` is
+            save_language(lang)
         self.fixed_timestamp = fixed_timestamp
         self._start_store = store  # a sandbox world already built (and checked) by the CLI
         if theme:
@@ -155,6 +159,7 @@ class MailTutorApp(App[None]):
         self.lang = "en" if self.lang == "ru" else "ru"
 
     def watch_lang(self, lang: str) -> None:
+        save_language(lang)  # the next start opens in this language (unless --lang says not)
         localize_bindings(self, lang, self.BINDING_TEXT)
         for screen in self.screen_stack:
             set_lang = getattr(screen, "set_lang", None)

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from tutor.protocol.replies import kind_of
-from tutor.ui.i18n import localize_bindings, tr
+from tutor.ui.i18n import has, localize_bindings, tr
 from tutor.ui.widgets.state_panel import foreground_only
 
 
@@ -61,8 +61,9 @@ class HelpScreen(Screen):
     }
     HelpScreen > .help--ok { color: $text-success; }
     HelpScreen > .help--error { color: $text-error; }
-    HelpScreen > .help--intermediate { color: $text-warning; }
-    HelpScreen > .help--transient { color: $text-warning; }
+    HelpScreen > .help--intermediate { color: $text-primary; }
+    HelpScreen:light > .help--intermediate { color: $text-secondary; }
+    HelpScreen > .help--transient { color: $text-warning; text-style: bold; }
     HelpScreen > .help--note { color: $foreground; }
     HelpScreen > .help--label { color: $text-muted; text-style: bold; }
     """
@@ -88,6 +89,7 @@ class HelpScreen(Screen):
         self.lang = lang
         self.commands: tuple[Any, ...] = ()
         self.error: str | None = None
+        self._filled_width = 0
         try:
             from tutor.ui.screens.sandbox import command_reference
 
@@ -107,17 +109,7 @@ class HelpScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#help-table", DataTable)
-        for key in ("command", "syntax", "states", "article"):
-            table.add_column(tr(f"help.col.{key}", self.lang), key=key)
-        for command in self.commands:
-            # Text cells: a syntax such as "MAIL FROM:<address> [SIZE=n]" is not markup.
-            table.add_row(
-                Text(command.keyword, style="bold"),
-                Text(command.syntax),
-                Text(self.states_text(command.states)),
-                Text(command.article_name or ""),
-                key=command.keyword,
-            )
+        self._fill_table(self.app.size.width)
         if self.error:
             message = tr("help.unavailable", self.lang, protocol=self.protocol, error=self.error)
             self.query_one("#help-detail", Static).update(Text(message))
@@ -125,12 +117,60 @@ class HelpScreen(Screen):
             self.show_detail(0)
         table.focus()
 
+    def summary(self, command: Any) -> str:
+        """What the command does, in the screen's language (the engine's English otherwise)."""
+        key = f"help.summary.{self.protocol}.{command.keyword}"
+        return tr(key, self.lang) if has(key, self.lang) else command.summary
+
     def states_text(self, states: tuple[str, ...]) -> str:
         """The states a command is allowed in; "any state" when that is every state."""
         every = {state for command in self.commands for state in command.states}
         if len(every) > 1 and set(states) == every:
             return tr("help.any_state", self.lang)
         return ", ".join(states)
+
+    def on_resize(self) -> None:
+        if self.size.width != self._filled_width:
+            self._fill_table(self.size.width)
+
+    def _fill_table(self, width: int) -> None:
+        """Every command in a row; the syntax column takes what the others leave and wraps
+        there, so the article's names stay in view at 80 columns."""
+        self._filled_width = width
+        table = self.query_one("#help-table", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        rows = [
+            (
+                command.keyword,
+                command.syntax,
+                self.states_text(command.states),
+                command.article_name or "",
+            )
+            for command in self.commands
+        ]
+        keys = ("command", "syntax", "states", "article")
+        headers = [tr(f"help.col.{key}", self.lang) for key in keys]
+        natural = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+        # each column is padded by one cell a side; two cells for the vertical scrollbar
+        others = natural[0] + natural[2] + natural[3] + 2 * len(keys) + 2
+        syntax = max(len(headers[1]), 10, min(natural[1], width - others))
+        for key, header, size in zip(keys, headers, natural, strict=True):
+            table.add_column(header, key=key, width=syntax if key == "syntax" else size)
+        for command, (keyword, syntax_text, states, article) in zip(
+            self.commands, rows, strict=True
+        ):
+            # Text cells: a syntax such as "MAIL FROM:<address> [SIZE=n]" is not markup.
+            table.add_row(
+                Text(keyword, style="bold"),
+                Text(syntax_text),
+                Text(states),
+                Text(article),
+                key=command.keyword,
+                height=None,
+            )
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail(event.cursor_row)
@@ -146,7 +186,7 @@ class HelpScreen(Screen):
 
         text = Text()
         text.append(f"{tr('help.summary', lang)}: ", style("label"))
-        text.append(command.summary)
+        text.append(self.summary(command))
         text.append(f"\n{tr('help.replies', lang)}:", style("label"))
         for form in command.replies:
             text.append("\n  ")

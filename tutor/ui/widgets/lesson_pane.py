@@ -13,7 +13,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Label, Markdown
+from textual.widgets import Label
+
+from tutor.ui.widgets.code_block import LessonMarkdown as Markdown  # code blocks wrap
 
 
 @dataclass(frozen=True, slots=True)

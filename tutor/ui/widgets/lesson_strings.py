@@ -66,8 +66,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "lesson.block.solution": {"en": "Solution", "ru": "Решение"},
     "lesson.block.next": {"en": "What next", "ru": "Что дальше"},
     "lesson.next.quiz": {
-        "en": "Press **F7** for the quiz ({count} questions), **Esc** to return to the course.",
-        "ru": "Нажмите **F7**, чтобы пройти тест ({count} вопр.), **Esc** — вернуться к курсу.",
+        "en": "Press **F7** for the quiz ({count} {count:question|questions}), **Esc** to "
+        "return to the course.",
+        "ru": "Нажмите **F7**, чтобы пройти тест ({count} {count:вопрос|вопроса|вопросов}), "
+        "**Esc** — вернуться к курсу.",
     },
     "lesson.next.no_quiz": {
         "en": "Press **Esc** to return to the course, **F6** to start over.",
@@ -120,7 +122,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "key.lesson.help": {"en": "Help", "ru": "Справка"},
     "key.lesson.hint": {"en": "Hint", "ru": "Подсказка"},
     "key.lesson.toggle_panel": {"en": "Panel", "ru": "Панель"},
-    "key.lesson.reset_step": {"en": "Redo step", "ru": "Шаг заново"},
+    # "Повтор", not "Шаг заново": the Russian footer must fit 80 columns with "Выход"
+    "key.lesson.reset_step": {"en": "Redo step", "ru": "Повтор"},
     "key.lesson.reset_lesson": {"en": "Restart", "ru": "Заново"},
     "key.lesson.quiz": {"en": "Quiz", "ru": "Тест"},
     "key.lesson.demo": {"en": "Demo", "ru": "Демо"},
@@ -165,8 +168,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "quiz.world": {"en": "World: {world}", "ru": "Мир: {world}"},
     "quiz.done": {
-        "en": "Quiz complete: {score} of {max} points.",
-        "ru": "Тест пройден: {score} из {max} баллов.",
+        "en": "Quiz complete: {score} of {max} {max:point|points}.",
+        "ru": "Тест пройден: {score} из {max} {max:балла|баллов|баллов}.",
     },
     "quiz.done.next": {
         "en": "Press **R** to take the quiz again or **Esc** to go back.",

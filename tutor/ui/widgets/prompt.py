@@ -162,10 +162,10 @@ class CommandPrompt(Input):
             self.border_title = tr("prompt.message", self.lang)
             self.placeholder = tr("prompt.message.placeholder", self.lang)
         else:
-            self.border_title = f"{protocol} {tr('prompt.command', self.lang)}"
-            a_protocol = f"an {protocol}" if protocol == "SMTP" else f"a {protocol}"
+            self.border_title = tr("prompt.command", self.lang, protocol=protocol)
+            article = tr(f"prompt.article.{self.protocol.lower()}", self.lang)
             self.placeholder = tr(
-                "prompt.command.placeholder", self.lang, protocol=protocol, a_protocol=a_protocol
+                "prompt.command.placeholder", self.lang, protocol=protocol, article=article
             )
         self.border_subtitle = ""
 

@@ -13,6 +13,7 @@ draw, and the first screen of a sandbox, in AUTHORIZATION or before MAIL, shows 
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
@@ -42,9 +43,26 @@ def foreground_only(style: Style) -> Style:
     return style.without_color + Style(color=style.color)
 
 
+def world_name(world: str) -> str:
+    """A world as the panel names it: a named world as is, a world file by its file name."""
+    return PurePath(world).name if "/" in world or "\\" in world else world
+
+
 def clip(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def delivered_widths(width: int, recipients: list[str], sizes: list[str]) -> tuple[int, int]:
+    """(subject, recipient) widths for the delivered table in `width` cells (two columns, each
+    padded by one cell a side): recipients whole where they can be, subjects the rest."""
+    first_min = max([10, *map(len, sizes)])  # a queue id and "46394 octets" are never cut
+    to_width = max(map(len, recipients), default=10)
+    if width < first_min + 16:  # not laid out yet (a hidden tab): nothing to fit
+        return SUBJECT_MAX, to_width
+    to_width = max(12, min(to_width, width - first_min - 4))
+    subject = max(first_min, width - to_width - 4)
+    return min(subject, SUBJECT_MAX), to_width
 
 
 class ServerStatePanel(VerticalScroll):
@@ -147,6 +165,7 @@ class ServerStatePanel(VerticalScroll):
         self._marked: tuple[int, ...] = ()  # rows marked deleted at the last refresh
         self._delivered = 0  # letters delivered at the last refresh
         self._show_uid = True
+        self._width = 0  # content width at the last resize (the delivered table fits it)
         self._session: Any = None
         self._store: MailStore | None = None
 
@@ -202,7 +221,7 @@ class ServerStatePanel(VerticalScroll):
         if table is None:
             return  # nothing to set up until the table is needed
         table.clear(columns=True)
-        keys = self._pop3_columns() if self.protocol == "pop3" else ("letter", "recipients", "size")
+        keys = self._pop3_columns() if self.protocol == "pop3" else ("letter", "recipients")
         for key in keys:
             table.add_column(tr(f"panel.col.{key}", self.lang), key=key)
 
@@ -219,7 +238,9 @@ class ServerStatePanel(VerticalScroll):
         if not show_uid:
             fixed -= FIXED_POP3_WIDTH["uid"]
         subject = max(SUBJECT_MIN, min(SUBJECT_MAX, width - fixed - 2))
-        if (subject, show_uid) != (self._subject_width, self._show_uid):
+        smtp_resized = self.protocol != "pop3" and width != self._width
+        self._width = width
+        if (subject, show_uid) != (self._subject_width, self._show_uid) or smtp_resized:
             self._subject_width, self._show_uid = subject, show_uid
             self._setup_columns()
             self._last = None
@@ -281,10 +302,12 @@ class ServerStatePanel(VerticalScroll):
         user_text = Text(f"{tr('panel.user', lang)} ", self._style("muted"))
         if view.user:
             user_text.append(shown_user, self._style("value"))
-            if view.closed and view.authenticated:  # after QUIT, not still "logged in"
-                status = "panel.logged_out"
+            if view.closed:  # QUIT or a dropped line: nobody is logged in any more
+                status = "panel.signed_off"
+            elif view.authenticated:
+                status = "panel.authenticated"
             else:
-                status = "panel.authenticated" if view.authenticated else "panel.not_authenticated"
+                status = "panel.not_authenticated"
             user_text.append(f" ({tr(status, lang)})", self._style("muted"))
         else:
             user_text.append(tr("panel.nobody", lang), self._style("muted"))
@@ -437,26 +460,32 @@ class ServerStatePanel(VerticalScroll):
             # A letter just got its 250: in a short panel, show it rather than the empty envelope.
             # scroll_end reads the scroll range when it runs, after the table has been laid out.
             self.call_after_refresh(self.scroll_end, animate=False)
-        # One row per letter: queue id over its subject, one recipient per line, so a letter to
-        # several people still fits a narrow panel without a sideways scroll.
-        width = self.scrollable_content_region.width - 1
-        to_width = max((len(r) for d in view.delivered for r in d.recipients), default=10)
-        subject_width = max(SUBJECT_MIN, width - min(to_width, 30) - 8 - 6)
+        # One row per letter: queue id, subject and size stacked in the first column, one
+        # recipient per line in the second, so a letter to several people fits a 40-cell panel
+        # (a lesson's side at 80x24) without a sideways scroll.
+        widths = delivered_widths(
+            self.scrollable_content_region.width - 1,
+            [r for d in view.delivered for r in d.recipients],
+            [f"{d.size} {tr('panel.octets', lang, count=d.size)}" for d in view.delivered],
+        )
         muted = self._style("muted")
         for letter in view.delivered:
             cell = Text(letter.queue_id)
             if letter.subject:
                 cell.append("\n")
-                cell.append(clip(letter.subject, subject_width), muted)
-            table.add_row(
-                cell, Text("\n".join(letter.recipients)), Text(str(letter.size)), height=None
-            )
+                cell.append(clip(letter.subject, widths[0]), muted)
+            cell.append("\n")
+            cell.append(f"{letter.size} {tr('panel.octets', lang, count=letter.size)}", muted)
+            recipients = "\n".join(clip(r, widths[1]) for r in letter.recipients)
+            table.add_row(cell, Text(recipients), height=None)
 
     def _show_users(self, store: MailStore) -> None:
         lang = self.lang
-        self.query_one("#users-heading", Static).update(
-            Text(tr("panel.world", lang, world=self.world or "?"))
-        )
+        if self.world:
+            heading = tr("panel.world", lang, world=world_name(self.world))
+        else:  # a lesson that describes its own world inline
+            heading = tr("panel.world.inline", lang)
+        self.query_one("#users-heading", Static).update(Text(heading))
         rows = self.user_rows(store)
         table = Table(box=None, padding=(0, 1), show_edge=False, expand=False)
         header = self._style("header")
