@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from tutor.lessons.progress import Progress
 from tutor.ui.screens.quiz import QuizScreen
+from tutor.ui.widgets.lesson_pane import LessonPane
 from tutor.ui.widgets.quiz_order import OrderList
 
 FIXTURES = Path(__file__).parent / "fixtures" / "course"
@@ -175,6 +176,10 @@ async def test_every_question_type_answered_wrong_and_right(make_app, submit):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, QuizScreen)
+        # the lesson screen says the best numbers, as the course list and `progress` do
+        pane = app.screen.query_one(LessonPane).view
+        [after] = [block.text for block in pane.blocks if block.kind == "next"]
+        assert after.startswith("Best score 7/11 · quiz 3/7"), after
     record = Progress().lesson("ui-pop3")
     assert record.done and len(record.questions) == 7
     assert all(q.correct for q in record.questions.values())

@@ -95,13 +95,13 @@ def lesson_entry(
 
 
 def quiz_text(points: int | None, maximum: int, lang: str) -> str:
-    """A lesson's quiz as the course list and the lesson screen say it: best points of the
-    maximum, "not taken yet", or "none"."""
+    """A lesson's quiz as the course list and the lesson screen say it: "quiz 5/8" (the best
+    attempt), "quiz not taken yet" or "no quiz"."""
     if not maximum:
         return tr("home.quiz.none", lang)
     if points is None:
         return tr("home.quiz.not_taken", lang)
-    return f"{points}/{maximum}"
+    return tr("home.quiz.points", lang, points=points, max=maximum)
 
 
 def lesson_numbers(record: LessonProgress, lesson: Lesson) -> tuple[int, int, int | None, int]:
