@@ -445,8 +445,10 @@ class QuizScreen(Screen[None]):
             Static(tr("quiz.done", lang, score=score, max=maximum), id="quiz-summary-title")
         ]
         for mark, ask, answer in self.summary_rows():
-            widgets.append(Static(Text(f"{mark} {ask}"), classes="quiz-summary-ask"))
-            widgets.append(Static(Text(answer), classes="quiz-summary-answer"))
+            # `code` spans as code, not backticks (data, never markup)
+            line = Text(f"{mark} ").append_text(option_text(ask))
+            widgets.append(Static(line, classes="quiz-summary-ask"))
+            widgets.append(Static(option_text(answer), classes="quiz-summary-answer"))
         wrong = len(self._not_right())
         next_keys = (
             tr("quiz.done.next", lang, count=wrong) if wrong else tr("quiz.done.all_right", lang)
