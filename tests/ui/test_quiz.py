@@ -202,8 +202,10 @@ async def test_summary_retries_only_the_wrong_ones(make_app, submit):
                 await pilot.press("enter")
                 await pilot.pause()
                 assert not quiz.answered and field.value == "3 x y"
-                field.value = "3 letters"
-                await pilot.press("enter")
+                field.value = ""
+                await pilot.press("3", "space", *"letters", "enter")  # typed, key by key
+                await pilot.pause()
+                assert field.value == "3 letters"  # kept whole, not "3e"
                 await pilot.pause()
                 assert quiz.current_grade.correct
                 assert "Your answer was read as 3." in feedback(quiz)
@@ -232,6 +234,14 @@ async def test_summary_retries_only_the_wrong_ones(make_app, submit):
         assert "↻ 1. When does a marked letter leave the maildrop?" in summary
         assert "✓ 4. How many letters does ne_skagu have?" in summary
         assert "your answer: 3 letters" in summary
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f7")  # the quiz again after finishing it: a new attempt from 0
+        await pilot.pause()
+        again = app.screen
+        assert isinstance(again, QuizScreen) and again is not quiz
+        assert again.index == 0 and again.quiz_score() == (0, 7)
+        assert str(again.query_one("#quiz-score").render()) == "Score 0/7"
 
 
 @sync
