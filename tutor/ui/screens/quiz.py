@@ -344,11 +344,19 @@ class QuizScreen(Screen[None]):
         if grade.feedback:
             texts.append(grade.feedback)
         if not grade.correct and grade.expected:
-            texts.append(tr("quiz.expected", lang, expected=grade.expected))
+            texts.append(tr(self._expected_key(self.question), lang, expected=grade.expected))
         if grade.explain:
             texts.append(grade.explain)
         texts.append(tr("quiz.after.right" if grade.correct else "quiz.after.wrong", lang))
         return texts
+
+    @staticmethod
+    def _expected_key(question: Question) -> str:
+        """An order graded by whether it works has more than one right answer: the key's
+        order is shown as one of them."""
+        if question.type is QuestionType.ORDER and not question.exact:
+            return "quiz.expected.order"
+        return "quiz.expected"
 
     async def show_grade(self, grade: Any) -> None:
         self.graded[self.question.id] = grade
@@ -429,7 +437,8 @@ class QuizScreen(Screen[None]):
             if result.correct and not result.first_correct:
                 parts.append(tr("quiz.summary.retry_right", lang))
             if not result.correct:
-                parts.append(tr("quiz.summary.expected", lang, expected=result.expected))
+                key = self._expected_key(question).replace("quiz.", "quiz.summary.")
+                parts.append(tr(key, lang, expected=result.expected))
             rows.append((mark, f"{number}. {ask}", " · ".join(parts)))
         return rows
 

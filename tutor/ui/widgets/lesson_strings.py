@@ -187,6 +187,14 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "quiz.summary.given": {"en": "your answer: {given}", "ru": "ваш ответ: {given}"},
     "quiz.summary.expected": {"en": "expected: {expected}", "ru": "ожидалось: {expected}"},
+    "quiz.summary.expected.order": {
+        "en": "an order that works: {expected}",
+        "ru": "работающий порядок: {expected}",
+    },
+    "quiz.expected.order": {
+        "en": "An order that works: {expected}",
+        "ru": "Работающий порядок: {expected}",
+    },
     "quiz.summary.retry_right": {
         "en": "right on a retry, 0 pt",
         "ru": "верно со второй попытки, 0 б.",
