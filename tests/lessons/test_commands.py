@@ -206,7 +206,8 @@ def test_progress_command(capsys, pop3_mini, tmp_path, monkeypatch):
     Progress().record(runner)
     code, out, _ = run(capsys, "progress")
     assert code == 0
-    assert re.search(r"^pop3-mini\s+yes\s+5/14\s+5/5\s+0\s+0/0", out, re.M)
+    # the quiz was never taken: said so, not "0/0"
+    assert re.search(r"^pop3-mini\s+yes\s+5/14\s+5/5\s+not taken\s+0\s", out, re.M)
     code, out, _ = run(capsys, "progress", "--export", "csv")
     assert out.splitlines()[0].startswith("lesson,question,done")
     assert out.splitlines()[1].startswith("pop3-mini,,True")
@@ -217,6 +218,34 @@ def test_progress_command(capsys, pop3_mini, tmp_path, monkeypatch):
     Progress().record(runner)
     code, out, _ = run(capsys, "progress", "--reset-all")
     assert (code, out) == (0, "progress of 1 lesson(s) forgotten\n")
+
+
+def test_progress_shows_the_best_run_like_the_course_list(capsys, pop3_mini, tmp_path, monkeypatch):
+    """A done lesson opened again and left at step 2 still shows its best score and all
+    steps; the quiz column is points of the best attempt, not questions ever answered right."""
+    monkeypatch.setenv("MAILTUTOR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    runner = LessonRunner(pop3_mini)
+    runner.start()
+    list(runner.replay_solutions())
+    runner.grade("pick-one", "LIST")  # wrong first: 0 points
+    runner.grade("pick-one", "STAT")  # right on the retry: still 0
+    runner.grade("pick-many", ["STAT", "DELE"])  # 2 points
+    Progress().record(runner)
+    again = LessonRunner(pop3_mini)  # the lesson opened again: a new run
+    again.start()
+    again.submit("user ne_skagu")
+    Progress().record(again)
+    code, out, _ = run(capsys, "progress")
+    assert code == 0
+    assert re.search(r"^pop3-mini\s+yes\s+7/14\s+5/5\s+2/9\s", out, re.M), out
+    code, out, _ = run(capsys, "--lang", "ru", "progress")
+    assert code == 0
+    assert out.startswith("урок") and "лучший балл" in out
+    assert re.search(r"^pop3-mini\s+да\s+7/14\s+5/5\s+2/9\s", out, re.M), out
+    code, out, _ = run(capsys, "--lang", "ru", "progress", "--reset", "pop3-mini")
+    assert (code, out) == (0, "прогресс урока «pop3-mini» забыт\n")
 
 
 def test_progress_command_with_a_damaged_file(capsys, tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ import json
 import os
 
 from tutor.lessons import LessonRunner, Progress
-from tutor.lessons.progress import PROGRESS_FORMAT, default_path
+from tutor.lessons.progress import PROGRESS_FORMAT, Standing, default_path
 
 
 def finished_runner(lesson):
@@ -122,3 +122,35 @@ def test_writes_are_atomic_replacements(tmp_path, pop3_mini, monkeypatch):
     monkeypatch.setattr(os, "replace", lambda a, b: calls.append((a, b)) or real_replace(a, b))
     progress.reset("pop3-mini")
     assert len(calls) == 1 and calls[0][1] == path and before != path.read_text()
+
+
+def test_the_best_of_every_run_and_quiz_attempt_is_kept(tmp_path, pop3_mini):
+    progress = Progress(tmp_path / "p.json")
+    first = finished_runner(pop3_mini)  # 5 steps, quiz: pick-one wrong first, total right
+    progress.record(first)
+    assert progress.lesson("pop3-mini").standing() == Standing(
+        done=True, best_score=6, max_score=14, steps_done=5, steps=5, quiz_points=1, quiz_max=9
+    )
+    first.new_quiz_attempt()  # a second attempt, better
+    first.grade("pick-many", ["STAT", "DELE"])
+    first.grade("pick-one", "STAT")
+    progress.record(first)
+    first.new_quiz_attempt()  # a third, worse: the best stays
+    first.grade("pick-one", "RETR")
+    progress.record(first)
+    rerun = LessonRunner(pop3_mini)  # opened again, stopped at step 2
+    rerun.start()
+    rerun.submit("user ne_skagu")
+    entry = Progress(tmp_path / "p.json").record(rerun)
+    assert entry.standing() == Standing(
+        done=True, best_score=8, max_score=14, steps_done=5, steps=5, quiz_points=3, quiz_max=9
+    )
+    assert entry.score == 1  # the latest run, kept for resuming
+    assert entry.questions["pick-many"].points == 2  # the best attempt's
+
+
+def test_a_quiz_never_taken_is_none_not_zero(tmp_path, pop3_mini):
+    runner = LessonRunner(pop3_mini)
+    runner.start()
+    entry = Progress(tmp_path / "p.json").record(runner)
+    assert (entry.standing().quiz_points, entry.standing().quiz_max) == (None, 9)

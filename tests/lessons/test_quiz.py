@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tutor.lessons import AnswerError, LessonRunner
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture
@@ -101,3 +105,174 @@ def test_quiz_never_touches_the_live_session(pop3_mini):
     runner.start()
     runner.grade("do-it", "dele 2")
     assert runner.session.state_name == "AUTHORIZATION"
+
+
+# -- fair grading: answers a teacher would accept -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    """The bundled lessons whose answer keys the reviews found unfair."""
+    from tutor.lessons import find_lesson, load_lesson
+
+    return {
+        name: LessonRunner(load_lesson(find_lesson(name)))
+        for name in ("pop3-article", "smtp-article", "smtp-deeper", "encoded-words")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("27074", 27074),
+        ("27074 octets", 27074),
+        ("27 074", 27074),
+        ("27\u00a0074 октетов", 27074),
+        ("27,074", 27074),
+        ("1,234,567", 1234567),
+        ("0,5", 0.5),
+        ("1.5", 1.5),
+        ("3.", 3),
+        ("-3", -3),
+        ("12 or 13", None),
+        ("many", None),
+        ("", None),
+    ],
+)
+def test_numbers_are_read_as_people_write_them(text, value):
+    from tutor.lessons.quiz import parse_number
+
+    assert parse_number(text) == value
+
+
+def test_a_number_that_was_not_plain_says_how_it_was_read(bundled):
+    runner = bundled["pop3-article"]
+    for typed in ("27074 octets", "27 074", "27,074"):
+        grade = runner.grade("left-after", typed)
+        assert (grade.correct, grade.read_as, grade.given) == (True, "27074", typed)
+    assert runner.grade("left-after", "27074").read_as is None
+    assert not runner.grade("left-after", "27075 octets").correct
+
+
+@pytest.mark.parametrize(
+    ("lesson", "qid", "right", "wrong"),
+    [
+        ("smtp-article", "end-marker", [".", "`.`", "a single dot", "A single dot.", "dot",
+                                        "period", "точка", "точку", "CRLF.CRLF"],
+         ["comma", "LF.LF", ".."]),
+        ("smtp-deeper", "end-sequence", ["CRLF.CRLF", "<CRLF>.<CRLF>", "CRLF . CRLF",
+                                         "CR LF.CR LF", "<CR><LF>.<CR><LF>", r"\r\n.\r\n"],
+         ["LF.LF", "CRLF", "."]),
+        ("smtp-deeper", "data-too-early", ["503", "554", "503 5.5.1 need RCPT"],
+         ["250", "354", "5030"]),
+        ("encoded-words", "decode", ["Прочтите это!", "прочтите ЭТО", "Read this!",
+                                     "read this", "Prochtite eto!"],
+         ["hello", "Read"]),
+        ("smtp-article", "data-reply", ["354", "354 go ahead"], ["3540", "220"]),
+    ],
+)  # fmt: skip
+def test_answer_keys_take_what_the_reviews_found_rejected(bundled, lesson, qid, right, wrong):
+    runner = bundled[lesson]
+    for answer in right:
+        assert runner.grade(qid, answer).correct, answer
+    for answer in wrong:
+        assert not runner.grade(qid, answer).correct, answer
+
+
+def test_a_status_in_another_case_is_right_and_the_servers_spelling_is_said(bundled):
+    runner = bundled["pop3-article"]
+    lower = runner.grade("stat-line", "+ok 3 93845")
+    assert (lower.correct, lower.server_says) == (True, "+OK 3 93845")
+    exact = runner.grade("stat-line", "+OK 3 93845")
+    assert (exact.correct, exact.server_says) == (True, None)
+    assert runner.grade("dele-missing", "-err").server_says == "-ERR"
+    assert not runner.grade("stat-line", "+OK 3 93845 octets").correct
+
+
+def test_an_order_that_works_is_right(bundled):
+    """pop3-article asks for "an order that works": STAT after DELE works as well."""
+    runner = bundled["pop3-article"]
+    works = ["user ne_skagu", "pass secret", "dele 1", "stat", "quit"]
+    assert runner.grade("session-order", works).correct
+    late = runner.grade("session-order", ["user ne_skagu", "pass secret", "stat", "quit", "dele 1"])
+    assert (late.correct, late.stopped_at) == (False, ("dele 1", ""))  # after the server hung up
+    early = runner.grade(
+        "session-order", ["pass secret", "user ne_skagu", "stat", "dele 1", "quit"]
+    )
+    assert not early.correct and early.stopped_at[0] == "pass secret"
+    assert early.stopped_at[1].startswith("-ERR")
+    smtp = bundled["smtp-article"]
+    swapped = ["helo home.example.ru", "rcpt to:<poluchatel@server.ru>",
+               "mail from:<ne_skagu@server.ru>", "data", ".", "quit"]  # fmt: skip
+    grade = smtp.grade("session-order", swapped)
+    assert not grade.correct and grade.stopped_at[1].startswith("503")
+
+
+def test_an_order_that_works_but_ends_elsewhere_is_wrong(pop3_mini):
+    """Working is not enough: the final state must be the answer key's."""
+    from dataclasses import replace
+
+    from tutor.lessons.quiz import grade_question
+
+    question = replace(
+        pop3_mini.question("sequence"),
+        options=("user ne_skagu", "pass secret", "dele 1", "rset", "quit"),
+    )
+
+    def grade(order):
+        return grade_question(question, order, pop3_mini, lambda q, name: getattr(q, name))
+
+    assert grade(["user ne_skagu", "pass secret", "dele 1", "rset", "quit"]).correct
+    # rset before dele 1: every reply is +OK, but letter 1 is deleted at QUIT
+    assert not grade(["user ne_skagu", "pass secret", "rset", "dele 1", "quit"]).correct
+    exact = replace(question, exact=True, options=("user ne_skagu", "pass secret", "stat", "noop"))
+    text_of = lambda q, name: getattr(q, name)  # noqa: E731
+    assert not grade_question(
+        exact, ["user ne_skagu", "pass secret", "noop", "stat"], pop3_mini, text_of
+    ).correct
+    assert grade_question(exact, list(exact.options), pop3_mini, text_of).correct
+
+
+def test_a_right_retry_says_it_scores_nothing_and_a_new_attempt_starts_at_zero(runner):
+    first = runner.grade("total", "1")
+    assert (first.correct, first.retry, first.points) == (False, False, 0)
+    again = runner.grade("total", "93845")
+    assert (again.correct, again.retry, again.points) == (True, True, 0)
+    runner.grade("pick-one", "STAT")
+    result = runner.question_results["total"]
+    assert (result.first_correct, result.correct, result.given) == (False, True, "93845")
+    assert runner.quiz_points == 1 and not runner.quiz_complete
+    runner.new_quiz_attempt()
+    assert runner.quiz_points == 0 and runner.question_results == {}
+    assert runner.grade("total", "93845").points == 1
+
+
+def test_order_keys_are_checked(tmp_path, pop3_mini):
+    """`exact` must be true or false; an order graded by running it must work itself."""
+    from tutor.lessons import LessonError, load_lesson
+    from tutor.lessons.lint import check_lesson
+
+    source = (FIXTURES / "pop3-mini.yaml").read_text()
+    bad = tmp_path / "bad-exact.yaml"
+    bad.write_text(
+        source.replace("id: pop3-mini", "id: bad-exact").replace(
+            "    options: [user ne_skagu, pass secret, stat]",
+            "    options: [user ne_skagu, pass secret, stat]\n    exact: sometimes",
+        )
+    )
+    with pytest.raises(LessonError) as caught:
+        load_lesson(bad)
+    assert "exact" in str(caught.value.diagnostics[0])
+    prose = tmp_path / "prose-order.yaml"
+    prose.write_text(
+        source.replace("id: pop3-mini", "id: prose-order").replace(
+            "    options: [user ne_skagu, pass secret, stat]",
+            "    options: [Say who you are, Give the password, Count the letters]",
+        )
+    )
+    problems = [str(d) for d in check_lesson(load_lesson(prose))]
+    assert any("add `exact: true`" in p and "'Say who you are'" in p for p in problems)
+    prose.write_text(
+        prose.read_text().replace("Count the letters]", "Count the letters]\n    exact: true")
+    )
+    assert not check_lesson(load_lesson(prose))

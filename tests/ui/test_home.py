@@ -75,6 +75,14 @@ async def test_course_by_sections_with_progress():
         assert "clips it" not in "".join(listed)  # long titles are cut to their column
         resume = str(home.query_one("#home-resume").render())
         assert "Fixture SMTP lesson, step 3 of 5" in resume
+        # the highlighted lesson's best numbers, as `mailtutor progress` shows them
+        detail = str(home.query_one("#home-detail").render())
+        assert "Best score 2/5 · no quiz" in detail
+        course_list = home.query_one("#home-list")
+        course_list.highlighted = course_list.get_option_index("lesson:ui-pop3")
+        await pilot.pause()
+        detail = str(home.query_one("#home-detail").render())
+        assert "Best score 4/11 · quiz not taken yet" in detail
 
 
 @sync

@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from tutor.lessons.progress import Progress
 from tutor.ui.screens.quiz import QuizScreen
+from tutor.ui.widgets.lesson_pane import LessonPane
 from tutor.ui.widgets.quiz_order import OrderList
 
 FIXTURES = Path(__file__).parent / "fixtures" / "course"
@@ -97,10 +98,23 @@ def feedback(quiz: QuizScreen) -> str:
     )
 
 
+def summary_text(quiz: QuizScreen) -> str:
+    return "\n".join(str(static.render()) for static in quiz.query("#quiz-body Static"))
+
+
+def footer_keys(quiz: QuizScreen) -> set[str]:
+    """The quiz's own keys the footer offers now."""
+    return {
+        action
+        for action in ("next", "retry", "retake")
+        if quiz.check_action(action, ()) is not False
+    }
+
+
 @sync
 async def test_every_question_type_answered_wrong_and_right(make_app, submit):
-    """The first three questions right at once; the others wrong, then right after a retry.
-    Only first answers earn points, so the score says what the learner knew."""
+    """The first three questions right at once; the others wrong, then right after a retry,
+    which says plainly that it scores nothing. Only first answers earn points."""
     app = make_app(("lesson", UI_POP3))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -108,6 +122,7 @@ async def test_every_question_type_answered_wrong_and_right(make_app, submit):
         await pilot.pause()
         assert not isinstance(app.screen, QuizScreen)
         quiz = await open_quiz(pilot, submit)
+        assert footer_keys(quiz) == set()  # no Next or Retry before an answer
         await pilot.press("n", "n")
         assert quiz.index == 0  # no skipping an unanswered question
         types = []
@@ -121,35 +136,133 @@ async def test_every_question_type_answered_wrong_and_right(make_app, submit):
             if number >= 3:
                 await answer(pilot, quiz, right=False)
                 assert not quiz.current_grade.correct
+                assert footer_keys(quiz) == {"next", "retry"}
                 said = feedback(quiz)
-                assert "✗ Not right" in said and "Expected:" in said
+                assert "✗ Not right" in said
+                if question.type.value == "order":  # graded by running it: where it failed
+                    assert "An order that works: user ne_skagu → pass secret → quit" in said
+                    assert "Your order stops working at `" in said, said
+                else:
+                    assert "Expected:" in said
                 if question.id == "guess-reply":
                     assert "Expected: -ERR" in said  # what the real engine answered
                 await pilot.press("r")  # the same question again, with a fresh widget
                 await pilot.pause()
                 assert not quiz.answered and quiz.question is question
-            await answer(pilot, quiz, right=True)
-            assert quiz.current_grade.correct, (question.id, feedback(quiz))
-            assert "✓ Right" in feedback(quiz)
+                await answer(pilot, quiz, right=True)
+                assert quiz.current_grade.correct, (question.id, feedback(quiz))
+                assert "✓ Right, but no points: only the first answer scores" in feedback(quiz)
+            else:
+                await answer(pilot, quiz, right=True)
+                assert quiz.current_grade.correct, (question.id, feedback(quiz))
+                assert "✓ Right" in feedback(quiz) and "no points" not in feedback(quiz)
+                assert footer_keys(quiz) == {"next"}
             await pilot.press("enter")  # Enter after an answer goes on, like N
             await pilot.pause()
         assert types == ["choice", "multi", "text", "number", "order", "predict", "command"]
         assert quiz.finished and quiz.quiz_score() == (3, 7)
-        summary = quiz.query_one("#quiz-body Markdown").source
+        summary = summary_text(quiz)
         assert "Quiz complete: 3 of 7 points." in summary
-        await pilot.press("r")  # the whole quiz again from the summary
+        assert "✓ 1. When does a marked letter leave the maildrop?" in summary
+        assert "your answer: At QUIT" in summary
+        assert "↻ 6. Which status comes back?" in summary  # right only on a retry
+        assert "your answer: -ERR · right on a retry, 0 pt" in summary
+        assert footer_keys(quiz) == {"retake"}  # nothing is wrong any more
+        await pilot.press("r")
+        await pilot.pause()
+        assert quiz.finished and "Quiz complete" in summary_text(quiz)  # the summary stays
+        await pilot.press("t")  # a new attempt at the whole quiz, from 0 points
         await pilot.pause()
         assert not quiz.finished and quiz.index == 0
+        assert str(quiz.query_one("#quiz-score").render()) == "Score 0/7"
         await answer(pilot, quiz, right=False)
         said = feedback(quiz)  # a choice's feedback is the chosen option's own
         assert "DELE only marks it." in said and "Expected: At QUIT" in said
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, QuizScreen)
+        # the lesson screen says the best numbers, as the course list and `progress` do
+        pane = app.screen.query_one(LessonPane).view
+        [after] = [block.text for block in pane.blocks if block.kind == "next"]
+        assert after.startswith("Best score 7/11 · quiz 3/7"), after
     record = Progress().lesson("ui-pop3")
     assert record.done and len(record.questions) == 7
     assert all(q.correct for q in record.questions.values())
-    assert sum(q.points for q in record.questions.values()) == 3
+    assert (record.quiz_best, record.quiz_max) == (3, 7)  # the best attempt, not the last
+
+
+@sync
+async def test_summary_retries_only_the_wrong_ones(make_app, submit):
+    """Answers wrong at first are offered again from the summary, and only those; a number
+    typed with its unit is read and said so; the summary comes back with both kept."""
+    app = make_app(("lesson", UI_POP3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        quiz = await open_quiz(pilot, submit)
+        wrong = {"pick-one", "guess-reply"}
+        for _ in range(len(quiz.questions)):
+            question = quiz.question
+            if question.type.value == "number":
+                field = quiz.query_one("#quiz-input", Input)
+                field.value = "3 x y"  # not a number: said so, nothing graded
+                await pilot.press("enter")
+                await pilot.pause()
+                assert not quiz.answered and field.value == "3 x y"
+                field.value = ""
+                await pilot.press("3", "space", *"letters", "enter")  # typed, key by key
+                await pilot.pause()
+                assert field.value == "3 letters"  # kept whole, not "3e"
+                await pilot.pause()
+                assert quiz.current_grade.correct
+                assert "Your answer was read as 3." in feedback(quiz)
+            else:
+                await answer(pilot, quiz, right=question.id not in wrong)
+            await pilot.press("n")
+            await pilot.pause()
+        assert quiz.finished and quiz.quiz_score() == (5, 7)
+        summary = summary_text(quiz)
+        assert "✗ 1. When does a marked letter leave the maildrop?" in summary
+        assert "your answer: At DELE · expected: At QUIT" in summary
+        assert "R: try the 2 not yet right again" in summary
+        assert footer_keys(quiz) == {"retry", "retake"}
+        await pilot.press("r")
+        await pilot.pause()
+        assert quiz.question.id == "pick-one" and not quiz.finished
+        await answer(pilot, quiz, right=True)
+        await pilot.press("n")
+        await pilot.pause()
+        assert quiz.question.id == "guess-reply"  # the right ones are not asked again
+        await answer(pilot, quiz, right=True)
+        await pilot.press("n")
+        await pilot.pause()
+        assert quiz.finished and quiz.quiz_score() == (5, 7)
+        summary = summary_text(quiz)
+        assert "↻ 1. When does a marked letter leave the maildrop?" in summary
+        assert "✓ 4. How many letters does ne_skagu have?" in summary
+        assert "your answer: 3 letters" in summary
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f7")  # the quiz again after finishing it: a new attempt from 0
+        await pilot.pause()
+        again = app.screen
+        assert isinstance(again, QuizScreen) and again is not quiz
+        assert again.index == 0 and again.quiz_score() == (0, 7)
+        assert str(again.query_one("#quiz-score").render()) == "Score 0/7"
+
+
+@sync
+async def test_unticked_boxes_differ_without_colour(make_app, submit):
+    """NO_COLOR: a ticked box shows X and an unticked one is empty."""
+    app = make_app(("lesson", UI_POP3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        quiz = await open_quiz(pilot, submit)
+        await answer(pilot, quiz, right=True)
+        await pilot.press("n")
+        await pilot.pause()
+        boxes = quiz.query_one("#quiz-input")
+        await pilot.press("space")  # tick STAT
+        await pilot.pause()
+        lines = [boxes.render_line(y).text for y in range(3)]
+        assert lines[0].startswith("▐X▌ STAT") and lines[1].startswith("▐ ▌ LOOP"), lines
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -163,3 +276,20 @@ def test_snapshot_quiz_feedback(snap_compare, make_app, submit, theme, size):
 
     app = make_app(("lesson", UI_POP3), theme=theme)
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_snapshot_quiz_summary(snap_compare, make_app, submit, theme):
+    """The summary at 80x24: long questions end in an ellipsis, each answer beside the
+    expected one, and only the keys that work now in the footer."""
+
+    async def run_before(pilot):
+        quiz = await open_quiz(pilot, submit)
+        for _ in range(len(quiz.questions)):
+            await answer(pilot, quiz, right=quiz.question.type.value not in ("choice", "order"))
+            await pilot.press("n")
+            await pilot.pause()
+        assert quiz.finished
+
+    app = make_app(("lesson", UI_POP3), theme=theme)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

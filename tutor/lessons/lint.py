@@ -19,7 +19,7 @@ from .expect import check_expect
 from .loader import kind_of_document, read_course, read_lesson, read_overlay
 from .locate import lesson_ids
 from .model import Course, Lesson, Overlay, Protocol, Question, QuestionType, Step
-from .quiz import run_question
+from .quiz import order_outcome, run_question
 from .reader import did_you_mean
 from .safeyaml import read_yaml
 
@@ -174,6 +174,21 @@ def _replay_step(step: Step, session, store) -> Diagnostic | None:
 
 def check_question(question: Question, lesson: Lesson) -> list[Diagnostic]:
     where = f"question '{question.id}'"
+    if question.type is QuestionType.ORDER and not question.exact:
+        # Graded by running the learner's order, so the options must be commands that work.
+        stopped = order_outcome(question, lesson, question.options).stopped_at
+        if stopped is not None:
+            line, reply = stopped
+            said = f"got {reply!r}" if reply else "comes after the server closed the connection"
+            return [
+                _error(
+                    question.pos,
+                    f"{where}: its options in the given order do not work on the server "
+                    f"({line!r} {said}); an order question is graded by running the "
+                    "learner's order, so if it asks for one specific order (of steps that "
+                    "are not commands, say), add `exact: true`",
+                )
+            ]
     if question.type is QuestionType.PREDICT:
         _, _, replies = run_question(question, lesson, question.command or "")
         if not replies:

@@ -55,8 +55,8 @@ TYPE_KEYS = {
     QuestionType.MULTI: {"options", "answer"},
     QuestionType.TEXT: {"accept"},
     QuestionType.NUMBER: {"answer", "tolerance"},
-    QuestionType.ORDER: {"options"},
-    QuestionType.PREDICT: {"command", "setup", "world", "match", "protocol"},
+    QuestionType.ORDER: {"options", "exact", "setup", "world", "protocol"},
+    QuestionType.PREDICT: {"command", "setup", "world", "match", "protocol", "accept"},
     QuestionType.COMMAND: {"goal", "example", "setup", "world", "protocol"},
 }
 TYPE_REQUIRED = {
@@ -458,12 +458,16 @@ class _LessonReader(NodeReader):
             values["answer"] = self.answer(f["answer"][1], where, qtype, options)
         if "accept" in f and qtype is QuestionType.TEXT:
             values["accept"] = self.accept(f["accept"][1], where)
+        if "accept" in f and qtype is QuestionType.PREDICT:
+            values["accept"] = self.accept(f["accept"][1], where, plain_needed=False)
+        if "exact" in f and qtype is QuestionType.ORDER:
+            values["exact"] = self.boolean(f["exact"][1], f"{where}: exact")
         if "tolerance" in f and qtype is QuestionType.NUMBER:
             tolerance = self.number(f["tolerance"][1], f"{where}: tolerance")
             if tolerance is not None and tolerance < 0:
                 self.error(f["tolerance"][1], f"{where}: tolerance must not be negative")
             values["tolerance"] = tolerance
-        if qtype in (QuestionType.PREDICT, QuestionType.COMMAND):
+        if qtype in (QuestionType.PREDICT, QuestionType.COMMAND, QuestionType.ORDER):
             if "setup" in f:
                 values["setup"] = self.lines(f["setup"][1], f"{where}: setup")
             if "world" in f:
@@ -526,7 +530,9 @@ class _LessonReader(NodeReader):
             self.error(node, f"{what}: give at least one correct option")
         return tuple(a for a in answers if a is not None)
 
-    def accept(self, node: Node, where: str) -> tuple[str, ...] | None:
+    def accept(
+        self, node: Node, where: str, *, plain_needed: bool = True
+    ) -> tuple[str, ...] | None:
         items = self.seq(node, f"{where}: accept")
         if items is None:
             return None
@@ -552,7 +558,7 @@ class _LessonReader(NodeReader):
                     self.error(item, f"{where}: accept: {slow}")
                     continue
             values.append(value)
-        if values and all(_is_pattern(v) for v in values):
+        if plain_needed and values and all(_is_pattern(v) for v in values):
             self.warn(
                 node,
                 f"{where}: give one plain answer besides the patterns; it is shown "

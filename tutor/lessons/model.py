@@ -107,17 +107,21 @@ class Question:
     options: tuple[str, ...] = ()
     # choice: the option text; multi: option texts; number: a float; others: None
     answer: str | tuple[str, ...] | float | None = None
-    accept: tuple[str, ...] = ()  # text: exact strings (folded) or /regex/
+    # text: exact strings (folded) or /regex/; predict: other replies that are right too
+    accept: tuple[str, ...] = ()
     tolerance: float = 0.0
     feedback: str | tuple[tuple[str, str], ...] | None = None  # one text, or option -> text
     explain: str | None = None
     command: str | None = None  # predict
-    setup: tuple[str, ...] = ()  # predict, command
-    world: str | dict[str, Any] | None = None  # predict, command: default the lesson's
+    setup: tuple[str, ...] = ()  # predict, command, order
+    world: str | dict[str, Any] | None = None  # predict, command, order: default the lesson's
     match: str = "status"  # predict: "status" or "line"
+    # order: True when the question asks for one specific order; False (default): any order of
+    # the options that works on the engine as the answer key's order does is right
+    exact: bool = False
     goal: Expect | None = None  # command
     example: str | None = None  # command: a known-good answer
-    protocol: Protocol | None = None  # predict, command: default the lesson's
+    protocol: Protocol | None = None  # predict, command, order: default the lesson's
     pos: Pos = field(default=NOWHERE, compare=False)
 
 

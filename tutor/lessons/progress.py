@@ -60,12 +60,29 @@ class QuestionProgress:
     answered: str | None = None  # when first answered (ISO 8601, UTC)
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What every view shows of one lesson (course list, lesson screen, `mailtutor progress`):
+    the best of all runs, so they agree."""
+
+    done: bool
+    best_score: int  # best steps points + best quiz attempt
+    max_score: int
+    steps_done: int  # every step once the lesson is done, else the steps passed in this run
+    steps: int
+    quiz_points: int | None  # the best quiz attempt; None: the quiz was never taken
+    quiz_max: int  # 0: no quiz (or not known yet)
+
+
 @dataclass
 class LessonProgress:
     done: bool = False  # every step passed at least once (stays true)
     score: int = 0  # of the latest run
-    best_score: int = 0
+    best_score: int = 0  # best steps points + best quiz attempt (never less than any run's)
     max_score: int = 0
+    steps_best: int = 0  # most steps passed without a revealed solution, in any run
+    quiz_best: int | None = None  # points of the best quiz attempt; None: never taken
+    quiz_max: int = 0
     hints_used: int = 0
     solutions_revealed: int = 0
     attempts: int = 0  # lines typed in steps, latest run
@@ -76,6 +93,21 @@ class LessonProgress:
     updated: str | None = None
     finished: str | None = None
     questions: dict[str, QuestionProgress] = field(default_factory=dict)
+
+    def standing(self) -> Standing:
+        quiz = self.quiz_best
+        if quiz is None and self.questions:  # written before quiz_best was kept
+            quiz = sum(q.points for q in self.questions.values())
+        return Standing(
+            done=self.done,
+            # a file written before best_score was kept has only the latest run's score
+            best_score=max(self.best_score, self.score),
+            max_score=self.max_score,
+            steps_done=self.steps if self.done else self.last_step,
+            steps=self.steps,
+            quiz_points=quiz,
+            quiz_max=self.quiz_max,
+        )
 
     def resume_index(self, lesson: Lesson) -> int:
         """Where to resume `lesson`: at the remembered step id, else the remembered number."""
@@ -212,7 +244,13 @@ class Progress:
         current = runner.current_step
         entry.last_step_id = current.id if current else None
         entry.score = runner.score
-        entry.best_score = max(entry.best_score, runner.score)
+        entry.steps_best = max(entry.steps_best, runner.step_points)
+        entry.quiz_max = runner.quiz_max
+        if runner.question_results:
+            entry.quiz_best = max(entry.quiz_best or 0, runner.quiz_points)
+        entry.best_score = max(
+            entry.best_score, runner.score, entry.steps_best + (entry.quiz_best or 0)
+        )
         entry.max_score = runner.max_score
         entry.hints_used = runner.hints_used
         entry.solutions_revealed = runner.solutions_revealed
@@ -223,7 +261,7 @@ class Progress:
         for qid, result in runner.question_results.items():
             question = entry.questions.setdefault(qid, QuestionProgress(answered=now))
             question.correct = question.correct or result.correct
-            question.points = result.points
+            question.points = max(question.points, result.points)  # the best attempt's
             question.attempts = result.attempts
         self.save()
         return entry
@@ -295,6 +333,9 @@ class Progress:
         "started",
         "updated",
         "finished",
+        "steps_best",
+        "quiz_best",
+        "quiz_max",
     )
 
     def to_csv(self) -> str:

@@ -11,15 +11,17 @@ world (the mail store), as a mail program would; the letter sent over SMTP is th
 The outcome of the line that got there carries the new `Connection` with its greeting.
 
 Scoring: each step passed without revealing its solution earns 1 point (hints are free: they are
-there to be used); each quiz question earns its points when the *first* answer is right. Retries
-are graded and get feedback but earn nothing, so the score says what the learner knew.
+there to be used); each quiz question earns its points when the *first* answer of a quiz attempt
+is right. Retries are graded and get feedback but earn nothing, so the score says what the
+learner knew. Taking the quiz again (`new_quiz_attempt`) starts a fresh attempt from 0 points;
+progress keeps the best attempt.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -78,9 +80,14 @@ class Hint:
 
 @dataclass
 class QuestionResult:
+    """One question in the current quiz attempt."""
+
     correct: bool = False  # answered right at least once
     points: int = 0  # from the first answer
     attempts: int = 0
+    first_correct: bool = False  # the first answer was right (it earned the points)
+    given: str = ""  # the latest answer, as the learner gave it
+    expected: str = ""  # the right answer, as shown
 
 
 @dataclass
@@ -425,22 +432,46 @@ class LessonRunner:
         first = result.attempts == 0
         result.attempts += 1
         result.correct = result.correct or grade.correct
+        result.given, result.expected = grade.given, grade.expected
         if first:
             result.points = grade.points
+            result.first_correct = grade.correct
         else:
-            grade = Grade(grade.correct, 0, grade.feedback, grade.expected, grade.explain)
+            grade = replace(grade, points=0, retry=True)
         return grade
 
     @property
     def question_results(self) -> dict[str, QuestionResult]:
         return dict(self._results)
 
+    def new_quiz_attempt(self) -> None:
+        """Take the quiz again: every question unanswered, 0 points so far."""
+        self._results.clear()
+
+    @property
+    def quiz_points(self) -> int:
+        """Points of the current quiz attempt (first answers only)."""
+        return sum(r.points for r in self._results.values())
+
+    @property
+    def quiz_max(self) -> int:
+        return sum(q.points for q in self.lesson.quiz)
+
+    @property
+    def quiz_complete(self) -> bool:
+        """Every question of the current attempt has been answered."""
+        return bool(self.lesson.quiz) and all(q.id in self._results for q in self.lesson.quiz)
+
+    @property
+    def step_points(self) -> int:
+        """Steps passed without their solution revealed, in this run."""
+        return sum(1 for s in self._steps.values() if s.passed and not s.solution_revealed)
+
     # -- score and statistics (progress reads these) ---------------------------------------
 
     @property
     def score(self) -> int:
-        steps = sum(1 for s in self._steps.values() if s.passed and not s.solution_revealed)
-        return steps + sum(r.points for r in self._results.values())
+        return self.step_points + self.quiz_points
 
     @property
     def max_score(self) -> int:

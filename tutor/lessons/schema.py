@@ -106,7 +106,17 @@ OBJECTS: dict[str, dict[str, Any]] = {
                 {"type": "array", "items": {"type": ["string", "number"]}},
             ]
         },
-        "accept": {"type": "array", "items": {"type": ["string", "number"]}},
+        "accept": {
+            "type": "array",
+            "items": {"type": ["string", "number"]},
+            "description": "text: the right answers (strings or /regex/); predict: other "
+            "replies that are right too, e.g. a code the RFC allows besides the engine's",
+        },
+        "exact": {
+            "type": "boolean",
+            "description": "order: true if only the options' own order is right; default: "
+            "any order that works on the engine as the options' order does",
+        },
         "tolerance": {"type": "number", "minimum": 0},
         "feedback": _FEEDBACK,
         "explain": _TEXT,
@@ -116,7 +126,10 @@ OBJECTS: dict[str, dict[str, Any]] = {
         "match": {"enum": ["status", "line"]},
         "goal": {"$ref": "#/$defs/expect"},
         "example": {"type": "string"},
-        "protocol": {**_PROTOCOL, "description": "predict, command: default the lesson's"},
+        "protocol": {
+            **_PROTOCOL,
+            "description": "predict, command, order: default the lesson's",
+        },
     },
     "overlay": {
         "format": {"const": 1},

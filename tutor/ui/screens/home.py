@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from tutor.ui.i18n import tr
 from tutor.ui.widgets import lesson_strings
-from tutor.ui.widgets.lesson_catalog import CourseView, LessonEntry, load_course
+from tutor.ui.widgets.lesson_catalog import CourseView, LessonEntry, load_course, progress_text
 
 lesson_strings.register_strings()
 
@@ -196,7 +196,11 @@ class HomeScreen(Screen[None]):
             detail.update("")
         elif row.kind == "lesson":
             entry = self._course.entry(row.target)
-            detail.update(Text(entry.summary if entry else ""))
+            lines = [entry.summary] if entry and entry.summary else []
+            if entry is not None and entry.started:
+                numbers = (entry.score, entry.max_score, entry.quiz_points, entry.quiz_max)
+                lines.append(progress_text(*numbers, self.lang))  # as `mailtutor progress`
+            detail.update(Text("\n".join(lines)))
         else:
             detail.update(tr(f"home.sandbox.{row.target}.about", self.lang))
 

@@ -27,6 +27,7 @@ from tutor.ui.i18n import tr
 from tutor.ui.messages import LineEntered
 from tutor.ui.screens.confirm import ConfirmScreen
 from tutor.ui.widgets import lesson_strings
+from tutor.ui.widgets.lesson_catalog import lesson_numbers, progress_text
 from tutor.ui.widgets.lesson_pane import LessonPane, PaneBlock, PaneView
 from tutor.ui.widgets.lesson_session import (
     LessonLoadError,
@@ -232,13 +233,17 @@ class LessonScreen(Screen[None]):
         if runner.finished:
             body = runner.text(runner.lesson, "finish") or ""
             quiz = len(runner.lesson.quiz)
+            next_text = (
+                tr("lesson.next.quiz", lang, count=quiz)
+                if quiz
+                else tr("lesson.next.no_quiz", lang)
+            )
+            best = self._best_text()
             blocks.append(
                 PaneBlock(
                     "next",
                     tr("lesson.block.next", lang),
-                    tr("lesson.next.quiz", lang, count=quiz)
-                    if quiz
-                    else tr("lesson.next.no_quiz", lang),
+                    f"{best}\n\n{next_text}" if best else next_text,
                 )
             )
             return PaneView(tr("lesson.finished", lang), body, tuple(blocks), before)
@@ -260,6 +265,18 @@ class LessonScreen(Screen[None]):
                 blocks.append(PaneBlock("intro", tr("lesson.intro", lang), intro))
         heading = tr("lesson.step", lang, step=runner.step_index + 1, steps=runner.step_count)
         return PaneView(heading, body, tuple(blocks), before)
+
+    def _best_text(self) -> str:
+        """The lesson's best numbers, as the course list and `mailtutor progress` show them."""
+        record = self.progress.lesson(self.runner.lesson.id)
+        if record.updated is None:
+            return ""
+        return progress_text(*lesson_numbers(record, self.runner.lesson), self.lang)
+
+    async def on_screen_resume(self) -> None:
+        # Back from the quiz: its points may have changed the best numbers.
+        if self.runner is not None and self.runner.finished and self.is_mounted:
+            await self.redraw_pane()
 
     async def redraw_pane(self) -> None:
         view = self.pane_view()

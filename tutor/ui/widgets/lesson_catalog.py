@@ -12,7 +12,9 @@ from pathlib import Path
 
 from tutor.lessons import LessonError, LessonNotFound, LessonRunner, find_lesson, load_lesson
 from tutor.lessons import load_course as read_course
+from tutor.lessons.model import Lesson
 from tutor.lessons.progress import LessonProgress, Progress
+from tutor.ui.i18n import tr
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +28,10 @@ class LessonEntry:
     steps: int
     done: bool  # every step passed at least once
     started: bool  # opened and not at its first step, or done
-    score: int  # best score
+    score: int  # best score: best steps + best quiz attempt, as `mailtutor progress` shows it
     max_score: int
+    quiz_points: int | None  # the best quiz attempt; None: never taken
+    quiz_max: int  # 0: the lesson has no quiz
     last_step: int  # 0-based step to resume at
     updated: str | None  # when progress last changed (ISO 8601), for "resume"
 
@@ -69,6 +73,7 @@ def lesson_entry(
     lesson = load_lesson(path)
     texts = LessonRunner(lesson, lang=lang)  # only for its translated texts; opens no session
     record: LessonProgress = progress.lesson(lesson.id)
+    score, max_score, quiz_points, quiz_max = lesson_numbers(record, lesson)
     last = record.resume_index(lesson) if record.updated else 0
     return LessonEntry(
         id=lesson.id,
@@ -80,11 +85,38 @@ def lesson_entry(
         steps=len(lesson.steps),
         done=record.done,
         started=record.done or last > 0,
-        score=record.best_score,
-        max_score=record.max_score or (len(lesson.steps) + sum(q.points for q in lesson.quiz)),
+        score=score,
+        max_score=max_score,
+        quiz_points=quiz_points,
+        quiz_max=quiz_max,
         last_step=last,
         updated=record.updated,
     )
+
+
+def quiz_text(points: int | None, maximum: int, lang: str) -> str:
+    """A lesson's quiz as the course list and the lesson screen say it: "quiz 5/8" (the best
+    attempt), "quiz not taken yet" or "no quiz"."""
+    if not maximum:
+        return tr("home.quiz.none", lang)
+    if points is None:
+        return tr("home.quiz.not_taken", lang)
+    return tr("home.quiz.points", lang, points=points, max=maximum)
+
+
+def lesson_numbers(record: LessonProgress, lesson: Lesson) -> tuple[int, int, int | None, int]:
+    """(best score, its maximum, best quiz attempt or None, quiz maximum): the best of all
+    runs (`LessonProgress.standing`), with the maximums from the lesson as it is now."""
+    standing = record.standing()
+    quiz_max = sum(q.points for q in lesson.quiz)
+    max_score = standing.max_score or (len(lesson.steps) + quiz_max)
+    return standing.best_score, max_score, standing.quiz_points, quiz_max
+
+
+def progress_text(score: int, max_score: int, quiz_points: int | None, quiz_max: int, lang: str):
+    """ "Best score 17/19 · quiz 5/8": the numbers `mailtutor progress` shows too."""
+    quiz = quiz_text(quiz_points, quiz_max, lang)
+    return tr("home.detail.progress", lang, score=score, max=max_score, quiz=quiz)
 
 
 def load_course(lang: str, folder: Path | None = None) -> CourseView:

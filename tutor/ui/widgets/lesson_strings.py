@@ -43,6 +43,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "home.minutes": {"en": "{minutes} min", "ru": "{minutes} мин"},
     "home.status.done": {"en": "✓ {score}/{max}", "ru": "✓ {score}/{max}"},
     "home.status.step": {"en": "step {step}/{steps}", "ru": "шаг {step}/{steps}"},
+    "home.detail.progress": {
+        "en": "Best score {score}/{max} · {quiz}",
+        "ru": "Лучший результат {score}/{max} · {quiz}",
+    },
+    "home.quiz.points": {"en": "quiz {points}/{max}", "ru": "тест {points}/{max}"},
+    "home.quiz.not_taken": {"en": "quiz not taken yet", "ru": "тест ещё не пройден"},
+    "home.quiz.none": {"en": "no quiz", "ru": "теста нет"},
     "home.problem": {"en": "Lesson {id}: {message}", "ru": "Урок {id}: {message}"},
     "key.home.resume": {"en": "Resume", "ru": "Продолжить"},
     "key.home.language": {"en": "Русский", "ru": "English"},
@@ -172,8 +179,63 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Тест пройден: {score} из {max} {max:балла|баллов|баллов}.",
     },
     "quiz.done.next": {
-        "en": "Press **R** to take the quiz again or **Esc** to go back.",
-        "ru": "Нажмите **R**, чтобы пройти тест ещё раз, или **Esc**, чтобы вернуться.",
+        "en": "R: try the {count} not yet right again (no points) · T: take the whole quiz "
+        "again · Esc: back. Your best attempt is kept.",
+        "ru": "R — ещё раз те, что пока неверны ({count}; без баллов) · T — весь тест заново · "
+        "Esc — назад. Лучшая попытка сохраняется.",
+    },
+    "quiz.done.all_right": {
+        "en": "T: take the whole quiz again · Esc: back. Your best attempt is kept.",
+        "ru": "T — весь тест заново · Esc — назад. Лучшая попытка сохраняется.",
+    },
+    "quiz.summary.given": {"en": "your answer: {given}", "ru": "ваш ответ: {given}"},
+    "quiz.summary.expected": {"en": "expected: {expected}", "ru": "ожидалось: {expected}"},
+    "quiz.summary.expected.order": {
+        "en": "an order that works: {expected}",
+        "ru": "работающий порядок: {expected}",
+    },
+    "quiz.expected.order": {
+        "en": "An order that works: {expected}",
+        "ru": "Работающий порядок: {expected}",
+    },
+    "quiz.summary.retry_right": {
+        "en": "right on a retry, 0 pt",
+        "ru": "верно со второй попытки, 0 б.",
+    },
+    "quiz.summary.unanswered": {"en": "not answered", "ru": "нет ответа"},
+    "quiz.nothing_to_retry": {
+        "en": "Every answer is right; T takes the whole quiz again.",
+        "ru": "Все ответы верны; T — пройти весь тест заново.",
+    },
+    "quiz.right.retry": {
+        "en": "✓ Right, but no points: only the first answer scores",
+        "ru": "✓ Верно, но без баллов: засчитывается только первый ответ",
+    },
+    "quiz.wrong.retry": {
+        "en": "✗ Not right (a retry: no points either way)",
+        "ru": "✗ Неверно (повторная попытка: баллов не будет в любом случае)",
+    },
+    "quiz.read_as": {
+        "en": "Your answer was read as {value}.",
+        "ru": "Ваш ответ прочитан как {value}.",
+    },
+    "quiz.server_case": {
+        "en": "Counted as right; the server itself sends it as `{reply}` (status indicators are "
+        "upper case on the wire, RFC 1939 §3).",
+        "ru": "Засчитано; сам сервер отправляет это как `{reply}` (индикаторы состояния на "
+        "линии пишутся заглавными, RFC 1939 §3).",
+    },
+    "quiz.order.stopped": {
+        "en": "Your order stops working at `{line}`: the server answers `{reply}`.",
+        "ru": "Ваш порядок перестаёт работать на `{line}`: сервер отвечает `{reply}`.",
+    },
+    "quiz.order.closed": {
+        "en": "Your order sends `{line}` after the server has closed the connection.",
+        "ru": "Ваш порядок отправляет `{line}` уже после того, как сервер закрыл соединение.",
+    },
+    "quiz.number.invalid": {
+        "en": "That is not a number. Type digits, e.g. 27074 (a unit after it is fine).",
+        "ru": "Это не число. Введите цифры, например 27074 (единица после числа не мешает).",
     },
     "quiz.after.right": {
         "en": "Enter or N: next question.",
@@ -187,6 +249,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "key.quiz.check": {"en": "Check", "ru": "Проверить"},
     "key.quiz.next": {"en": "Next", "ru": "Дальше"},
     "key.quiz.retry": {"en": "Retry", "ru": "Ещё раз"},
+    "key.quiz.retake": {"en": "Take again", "ru": "Заново"},
     "key.quiz.back": {"en": "Back", "ru": "Назад"},
     "key.quiz.order.move_up": {"en": "Move up", "ru": "Выше"},
     "key.quiz.order.move_down": {"en": "Move down", "ru": "Ниже"},
