@@ -186,7 +186,7 @@ def _replay_step(step: Step, session, store) -> list[Diagnostic]:
         said = next(
             (m for m in step.mistakes if mistake_matches(m, line, replies, session, store)), None
         )
-        if said is not None:
+        if said is not None and said.wrong:  # a remark (wrong: false) may cheer a line on
             problems.append(
                 _error(
                     said.pos,
