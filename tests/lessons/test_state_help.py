@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -259,3 +260,28 @@ def test_lint_checks_hints_and_mistakes_on_the_engine(tmp_path):
         "step 'login': mistake #1 is said to solution line 1 ('user ne_skagu'), "
         "a line on the right way; narrow its conditions"
     ]
+
+
+def test_the_documented_example_lints_clean(tmp_path):
+    docs = Path(__file__).parents[2] / "docs" / "lesson-format.md"
+    section = docs.read_text(encoding="utf-8").split("## Help that follows the server")[1]
+    example = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    first = """\
+        format: 1
+        id: doc
+        title: Doc
+        protocol: pop3
+        world: article
+        steps:
+          - id: user
+            say: Name the mailbox.
+            expect: {command: '^user', reply: ok}
+            solution: [user ne_skagu]
+        """
+    path = write(tmp_path, textwrap.dedent(first) + textwrap.indent(example, "  "), "doc.yaml")
+    assert lint_file(path) == []
+    runner = LessonRunner(load_lesson(path))
+    runner.go_to_step(1)
+    assert runner.submit("pass ******").message.startswith("Wrong password")
+    assert runner.submit("pass secret").message.startswith("The server has forgotten")
+    assert runner.next_hint().text.startswith("The failed PASS")

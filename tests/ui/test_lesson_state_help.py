@@ -1,4 +1,4 @@
-"""The lesson pane follows the server: hints that stopped being true go, remarks are not mistakes."""
+"""The lesson pane follows the server: untrue hints go, and a remark is not a mistake."""
 
 from __future__ import annotations
 
