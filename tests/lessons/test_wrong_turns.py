@@ -86,6 +86,8 @@ WRONG_TURNS = [
         "knows the name again",
         "снова знает имя",
     ),
+    ("pop3-article", "list", ["loop"], MISTAKE, "the keep-alive is NOOP", "поддерживает NOOP"),
+    ("pop3-article", "list", ["noop"], REMARK, "keeps the session alive", "поддерживает сеанс"),
     ("pop3-article", "dele-2", ["rset"], MISTAKE, "`dele 1`, then", "`dele 1`, а затем"),
     ("pop3-article", "dele-4", ["stat"], REMARK, "STAT no longer counts", "STAT уже не считает"),
     (
@@ -103,6 +105,14 @@ WRONG_TURNS = [
         MISTAKE,
         "not a header field",
         "не поле заголовка",
+    ),
+    (
+        "smtp-article",
+        "subject",
+        ["subject: =?windows-1251?b?z/du9/lo8uug/fluiq==?="],
+        MISTAKE,
+        "will have two Subject lines",
+        "будет две строки Subject",
     ),
     (
         "smtp-article",
@@ -223,3 +233,15 @@ def test_smtp_deeper_after_quit_the_hint_says_enter():
     runner.reset_step()  # what Enter on a closed connection does
     assert runner.next_hint().text == "The same word as in POP3."
     assert said(runner, ["rset"]).kind is PASSED
+
+
+def test_pop3_deeper_quit_hint_names_the_marked_letter():
+    runner = runner_at("pop3-deeper", "quit")
+    assert [runner.next_hint().text for _ in range(2)][1] == "Type `quit`."
+    said(runner, ["dele 2"])
+    hint = runner.next_hint()
+    assert hint.text.startswith("Letter 2 is marked, so QUIT would delete it")
+    assert [h.text for h in runner.shown_hints] == [
+        "The command that ends a POP3 session.",
+        hint.text,
+    ]
