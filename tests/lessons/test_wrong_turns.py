@@ -112,7 +112,7 @@ WRONG_TURNS = [
         ["subject: =?windows-1251?b?z/du9/lo8uug/fluiq==?="],
         MISTAKE,
         "will have two Subject lines",
-        "будет две строки Subject",
+        "будут две строки Subject",
     ),
     (
         "smtp-article",
