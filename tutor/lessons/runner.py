@@ -10,6 +10,12 @@ protocol differs from the live session's, it connects a new session of that prot
 world (the mail store), as a mail program would; the letter sent over SMTP is then there for POP3.
 The outcome of the line that got there carries the new `Connection` with its greeting.
 
+Help follows the server: after a line that does not pass, the runner says the first of the
+step's mistakes whose conditions (line, reply, reply text, state after the line) all hold; a hint
+may name a state, and F2 gets the first hint not shown yet that applies in the present state. A
+wrong turn that changes the state (a refused PASS makes POP3 forget the name) so gets advice
+that is true in the state it left.
+
 Scoring: each step passed without revealing its solution earns 1 point (hints are free: they are
 there to be used); each quiz question earns its points when the *first* answer is right. Retries
 are graded and get feedback but earn nothing, so the score says what the learner knew.
