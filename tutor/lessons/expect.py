@@ -21,6 +21,15 @@ def regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+#: Typed lines longer than any protocol line (SMTP text lines: 1000 octets) are never matched
+#: against a lesson's patterns: `.*x` scans quadratically, and a pasted megabyte would hang.
+MAX_MATCHED_LINE = 1024
+
+
+def line_matches(pattern: str, line: str) -> bool:
+    return len(line) <= MAX_MATCHED_LINE and regex(pattern).search(line) is not None
+
+
 def reply_matches(spec: str, reply: Reply) -> bool:
     """A reply spec is a kind ("ok"), a POP3 status ("+OK") or an SMTP code ("250")."""
     if spec[0].isdigit() or spec[0] in "+-":
@@ -45,7 +54,7 @@ def check_expect(
     if expect.command is not None:
         if line is None:
             return "no line typed yet"
-        if not regex(expect.command).search(line):
+        if not line_matches(expect.command, line):
             return f"the line does not match command /{expect.command}/"
     last = replies[-1] if replies else None
     if expect.reply is not None and (last is None or not reply_matches(expect.reply, last)):
@@ -67,7 +76,7 @@ def mistake_matches(
     store: MailStore,
 ) -> bool:
     """Whether every condition the mistake gives holds after `line` got `replies`."""
-    if mistake.match is not None and not regex(mistake.match).search(line):
+    if mistake.match is not None and not line_matches(mistake.match, line):
         return False
     last = replies[-1] if replies else None
     if mistake.reply is not None and not (last and reply_matches(mistake.reply, last)):
