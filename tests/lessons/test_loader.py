@@ -31,7 +31,8 @@ def test_valid_fixture_becomes_a_model(pop3_mini):
         "leave",
     ]
     first = pop3_mini.steps[0]
-    assert first.hints == ("The command is USER.", "Type `user ne_skagu`.")
+    assert [h.say for h in first.hints] == ["The command is USER.", "Type `user ne_skagu`."]
+    assert all(h.state is None for h in first.hints)
     assert first.mistakes[1].reply == "error" and first.mistakes[1].index == 1
     assert (first.pos.line, first.pos.col) == (12, 5)
     assert pop3_mini.steps[3].expect.state.marked_deleted == (1,)

@@ -21,6 +21,7 @@ from .model import (
     Section,
     StateCheck,
     Step,
+    StepHint,
 )
 from .progress import LessonProgress, Progress, QuestionProgress
 from .quiz import AnswerError, Grade
@@ -54,6 +55,7 @@ __all__ = [
     "Severity",
     "StateCheck",
     "Step",
+    "StepHint",
     "StepOutcome",
     "find_lesson",
     "lesson_ids",

@@ -13,7 +13,7 @@ from tutor.mail.store import MailStore
 from tutor.protocol.replies import Reply
 from tutor.protocol.session import Pop3View, Session, SmtpView
 
-from .model import Expect, StateCheck
+from .model import Expect, Mistake, StateCheck, StepHint
 
 
 @lru_cache(maxsize=512)
@@ -68,6 +68,31 @@ def check_expect(
     return None
 
 
+def mistake_matches(
+    mistake: Mistake,
+    line: str,
+    replies: list[Reply] | tuple[Reply, ...],
+    session: Session,
+    store: MailStore,
+) -> bool:
+    """Whether every condition the mistake gives holds after `line` got `replies`."""
+    if mistake.match is not None and not line_matches(mistake.match, line):
+        return False
+    last = replies[-1] if replies else None
+    if mistake.reply is not None and not (last and reply_matches(mistake.reply, last)):
+        return False
+    if mistake.reply_text is not None and not (
+        last and regex(mistake.reply_text).search(last.text)
+    ):
+        return False
+    return mistake.state is None or check_state(mistake.state, session, store) is None
+
+
+def hint_applies(hint: StepHint, session: Session, store: MailStore) -> bool:
+    """Whether a hint's advice holds in the session's present state (always, without `state`)."""
+    return hint.state is None or check_state(hint.state, session, store) is None
+
+
 def check_state(state: StateCheck, session: Session, store: MailStore) -> str | None:
     view = session.view()
     if state.session is not None and session.state_name.lower() != state.session.lower():
@@ -96,7 +121,8 @@ def check_state(state: StateCheck, session: Session, store: MailStore) -> str | 
 
 def _check_pop3(state: StateCheck, view: Pop3View) -> str | None:
     if state.user is not None and (view.user or "").lower() != state.user.lower():
-        return f"the user named so far is {view.user or 'nobody'}, not {state.user}"
+        # user '' asks that no name be given (yet, or any more: a failed PASS forgets it)
+        return f"the user named so far is {view.user or 'nobody'}, not {state.user or 'nobody'}"
     marked = set(view.marked_deleted)
     missing = [n for n in state.marked_deleted if n not in marked]
     if missing:

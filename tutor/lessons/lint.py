@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, Pos, Severity
 from .engine import build_lesson_world, feed, open_session
-from .expect import check_expect
+from .expect import check_expect, hint_applies, mistake_matches
 from .loader import kind_of_document, read_course, read_lesson, read_overlay
 from .locate import lesson_ids
 from .model import Course, Lesson, Overlay, Protocol, Question, QuestionType, Step
@@ -116,9 +116,9 @@ def check_lesson(lesson: Lesson) -> list[Diagnostic]:
                 protocol = lesson.protocol_of(step)
                 session = open_session(protocol, store)
                 session.greeting()
-            problem = _replay_step(step, session, store)
-            if problem is not None:
-                problems.append(problem)
+            found = _replay_step(step, session, store)
+            problems.extend(found)
+            if any(p.severity is Severity.ERROR for p in found):
                 break  # later steps start from a state the author did not intend
     except Exception as exc:  # an engine bug must not hide the rest of the report
         problems.append(_error(lesson.pos, f"replaying the steps failed: {exc!r}"))
@@ -139,37 +139,68 @@ def _still_open(step: Step, old: Protocol, new: Protocol) -> Diagnostic:
     )
 
 
-def _replay_step(step: Step, session, store) -> Diagnostic | None:
+def _replay_step(step: Step, session, store) -> list[Diagnostic]:
+    """Problems found playing one step's solution; the first error stops the lesson's replay."""
     where = f"step '{step.id}'"
     if not step.expect.needs_line and check_expect(step.expect, None, (), session, store) is None:
-        return _error(
-            step.expect.pos,
-            f"{where} is already satisfied before anything is typed "
-            "(after the earlier steps' solutions); it would pass by itself",
+        return [
+            _error(
+                step.expect.pos,
+                f"{where} is already satisfied before anything is typed "
+                "(after the earlier steps' solutions); it would pass by itself",
+            )
+        ]
+    problems: list[Diagnostic] = []
+    if step.hints and not any(hint_applies(h, session, store) for h in step.hints):
+        problems.append(
+            _warning(
+                step.hints[0].pos,
+                f"{where}: no hint applies when the step starts (the state of every hint "
+                "differs from the one the earlier solutions leave), so F2 goes straight "
+                "to the solution",
+            )
         )
     reason = "no line"
     for number, line in enumerate(step.solution, 1):
         if session.closed:
-            return _error(
-                step.solution_pos,
-                f"{where}: the server closed the connection "
-                f"before solution line {number} ({line!r})",
-            )
+            return problems + [
+                _error(
+                    step.solution_pos,
+                    f"{where}: the server closed the connection "
+                    f"before solution line {number} ({line!r})",
+                )
+            ]
         replies = session.handle(line)
         reason = check_expect(step.expect, line, replies, session, store)
         if reason is None:
             if number < len(step.solution):
-                return _error(
-                    step.solution_pos,
-                    f"{where}: the solution passes the step already "
-                    f"at line {number} ({line!r}); the lines after it would be typed "
-                    "into the next step",
+                problems.append(
+                    _error(
+                        step.solution_pos,
+                        f"{where}: the solution passes the step already "
+                        f"at line {number} ({line!r}); the lines after it would be typed "
+                        "into the next step",
+                    )
                 )
-            return None
-    return _error(
-        step.solution_pos,
-        f"{where}: the solution does not pass its own step: after {step.solution[-1]!r}, {reason}",
-    )
+            return problems
+        said = next(
+            (m for m in step.mistakes if mistake_matches(m, line, replies, session, store)), None
+        )
+        if said is not None and said.wrong:  # a remark (wrong: false) may cheer a line on
+            problems.append(
+                _error(
+                    said.pos,
+                    f"{where}: mistake #{said.index + 1} is said to solution line {number} "
+                    f"({line!r}), a line on the right way; narrow its conditions",
+                )
+            )
+    return problems + [
+        _error(
+            step.solution_pos,
+            f"{where}: the solution does not pass its own step: "
+            f"after {step.solution[-1]!r}, {reason}",
+        )
+    ]
 
 
 def check_question(question: Question, lesson: Lesson) -> list[Diagnostic]:

@@ -31,6 +31,7 @@ from .model import (
     Section,
     StateCheck,
     Step,
+    StepHint,
     StepText,
 )
 from .reader import NodeReader, did_you_mean, quoted
@@ -68,6 +69,8 @@ TYPE_REQUIRED = {
     QuestionType.PREDICT: ("command",),
     QuestionType.COMMAND: ("goal", "example"),
 }
+#: a mistake needs at least one of these (all given must hold)
+MISTAKE_CONDITIONS = ("match", "reply", "reply_text", "state")
 COMMON_QUESTION_KEYS = {"id", "type", "ask", "points", "feedback", "explain"}
 
 
@@ -259,9 +262,9 @@ class _LessonReader(NodeReader):
             solution = self.lines(f["solution"][1], f"{where}: solution")
             if solution == ():
                 self.error(f["solution"][1], f"{where}: solution needs at least one line")
-        hints: tuple[str, ...] = ()
+        hints: tuple[StepHint, ...] = ()
         if "hints" in f:
-            hints = self.hints(f["hints"][1], where)
+            hints = self.step_hints(f["hints"][1], where, step_id or "")
         mistakes: list[Mistake] = []
         if "mistakes" in f:
             for index, item in enumerate(self.seq(f["mistakes"][1], f"{where}: mistakes") or []):
@@ -286,14 +289,44 @@ class _LessonReader(NodeReader):
             solution_pos=self.pos(f["solution"][1]),
         )
 
-    def hints(self, node: Node, where: str) -> tuple[str, ...]:
-        items = self.seq(node, f"{where}: hints") or []
+    def step_hints(self, node: Node, where: str, step_id: str) -> tuple[StepHint, ...]:
+        """A lesson's hints: each a text, or {say, state} for a hint that holds only in a state."""
         hints = []
-        for number, item in enumerate(items, 1):
-            if isinstance(item, ScalarNode) and not str(item.value).strip():
-                self.error(item, f"{where}: hint #{number} is empty")
+        for index, item in enumerate(self.seq(node, f"{where}: hints") or []):
+            what = f"{where}: hint #{index + 1}"
+            if not isinstance(item, MappingNode):
+                text = self.hint_text(item, what)
+                if text is not None:
+                    hints.append(StepHint(text, None, step_id, index, self.pos(item)))
                 continue
-            text = self.text(item, f"{where}: hint #{number}")
+            f = self.fields(item, "hint", what)
+            if f is None:
+                continue
+            say = self.hint_text(f["say"][1], f"{what}: say") if "say" in f else None
+            state = self.state(f["state"][1], f"{what}: state") if "state" in f else None
+            if say is not None and ("state" not in f or state is not None):
+                hints.append(StepHint(say, state, step_id, index, self.pos(item)))
+        return tuple(hints)
+
+    def hint_text(self, node: Node, what: str) -> str | None:
+        if isinstance(node, ScalarNode) and not str(node.value).strip():
+            self.error(node, f"{what} is empty")
+            return None
+        return self.text(node, what)
+
+    def hints(self, node: Node, where: str) -> tuple[str, ...]:
+        """A translation's hints: texts only (the conditions stay in the lesson)."""
+        hints = []
+        for number, item in enumerate(self.seq(node, f"{where}: hints") or [], 1):
+            what = f"{where}: hint #{number}"
+            if isinstance(item, MappingNode):
+                self.error(
+                    item,
+                    f"{what}: a translation gives only the hint's text; its 'state' stays in "
+                    "the lesson",
+                )
+                continue
+            text = self.hint_text(item, what)
             if text is not None:
                 hints.append(text)
         return tuple(hints)
@@ -302,15 +335,33 @@ class _LessonReader(NodeReader):
         f = self.fields(node, "mistake", where)
         if f is None:
             return None
+        before = len(self.problems)
         match = self.regex(f["match"][1], f"{where}: match") if "match" in f else None
         reply = self.reply(f["reply"][1], f"{where}: reply") if "reply" in f else None
+        reply_text = (
+            self.regex(f["reply_text"][1], f"{where}: reply_text") if "reply_text" in f else None
+        )
+        state = self.state(f["state"][1], f"{where}: state") if "state" in f else None
+        wrong = self.boolean(f["wrong"][1], f"{where}: wrong") if "wrong" in f else True
         say = self.text(f["say"][1], f"{where}: say") if "say" in f else None
-        if "match" not in f and "reply" not in f:
-            self.error(node, f"{where}: give 'match' (a pattern on the line) and/or 'reply'")
-        if say is None or (match is None and reply is None):
+        if not any(key in f for key in MISTAKE_CONDITIONS):
+            self.error(
+                node,
+                f"{where}: give at least one of 'match' (a pattern on the line), "
+                "'reply', 'reply_text' or 'state'",
+            )
+        if say is None or len(self.problems) > before or wrong is None:
             return None
         return Mistake(
-            say=say, match=match, reply=reply, step_id=step_id, index=index, pos=self.pos(node)
+            say=say,
+            match=match,
+            reply=reply,
+            reply_text=reply_text,
+            state=state,
+            wrong=wrong,
+            step_id=step_id,
+            index=index,
+            pos=self.pos(node),
         )
 
     def reply(self, node: Node, what: str) -> str | None:
@@ -360,7 +411,10 @@ class _LessonReader(NodeReader):
         if "session" in f:
             values["session"] = self.session_state(f["session"][1], f"{where}: session")
         if "user" in f:
-            values["user"] = self.text(f["user"][1], f"{where}: user")
+            # '' (or an empty value): no name given, or forgotten after a failed PASS
+            user_node = f["user"][1]
+            empty = isinstance(user_node, ScalarNode) and user_node.tag == "tag:yaml.org,2002:null"
+            values["user"] = "" if empty else self.text(user_node, f"{where}: user", empty_ok=True)
         for key in ("closed", "tls"):
             if key in f:
                 values[key] = self.boolean(f[key][1], f"{where}: {key}")

@@ -73,11 +73,28 @@ class Expect:
 
 @dataclass(frozen=True)
 class Mistake:
+    """A known wrong turn: every condition given must hold after the line (at least one is)."""
+
     say: str
     match: str | None = None  # regex on the typed line
     reply: str | None = None  # kind/code of the reply the line got
+    reply_text: str | None = None  # regex searched in that reply's text
+    state: StateCheck | None = None  # the session and world after the line
+    # False: the line is fine, only not what this step asks; `say` is a remark, not a reproach
+    wrong: bool = True
     step_id: str = ""
     index: int = 0  # position among the step's mistakes (overlays translate by position)
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class StepHint:
+    """One rung of a step's hint ladder; with `state`, only while the session is in it."""
+
+    say: str
+    state: StateCheck | None = None
+    step_id: str = ""
+    index: int = 0  # position among the step's hints (overlays translate by position)
     pos: Pos = field(default=NOWHERE, compare=False)
 
 
@@ -87,7 +104,7 @@ class Step:
     say: str
     expect: Expect
     solution: tuple[str, ...]
-    hints: tuple[str, ...] = ()
+    hints: tuple[StepHint, ...] = ()
     mistakes: tuple[Mistake, ...] = ()
     after: str | None = None
     note: str | None = None

@@ -111,6 +111,8 @@ class DialoguePrinter:
                     self._handshake(runner)
             if outcome.kind in (OutcomeKind.PASSED, OutcomeKind.FINISHED):
                 self._after(runner, step)
+            elif outcome.kind is OutcomeKind.REMARK and outcome.message:
+                self.text(outcome.message, "   -> ")  # a remark the learner would see too
             for connection in outcome.connected:
                 self.write()
                 self.connection(runner, connection, marker=True)

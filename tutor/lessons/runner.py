@@ -10,6 +10,12 @@ protocol differs from the live session's, it connects a new session of that prot
 world (the mail store), as a mail program would; the letter sent over SMTP is then there for POP3.
 The outcome of the line that got there carries the new `Connection` with its greeting.
 
+Help follows the server: after a line that does not pass, the runner says the first of the
+step's mistakes whose conditions (line, reply, reply text, state after the line) all hold; a hint
+may name a state, and F2 gets the first hint not shown yet that applies in the present state. A
+wrong turn that changes the state (a refused PASS makes POP3 forget the name) so gets advice
+that is true in the state it left.
+
 Scoring: each step passed without revealing its solution earns 1 point (hints are free: they are
 there to be used); each quiz question earns its points when the *first* answer of a quiz attempt
 is right. Retries are graded and get feedback but earn nothing, so the score says what the
@@ -21,7 +27,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -31,8 +37,8 @@ from tutor.protocol.replies import Reply
 from tutor.protocol.session import Session
 
 from .engine import build_lesson_world, open_session
-from .expect import check_expect, line_matches, reply_matches
-from .model import Lesson, Mistake, Overlay, Protocol, Question, QuestionType, Step
+from .expect import check_expect, hint_applies, mistake_matches
+from .model import Lesson, Mistake, Overlay, Protocol, Question, QuestionType, Step, StepHint
 from .quiz import Answer, Grade, grade_question
 
 #: (line typed, replies); the greeting appears with line None
@@ -43,6 +49,7 @@ class OutcomeKind(StrEnum):
     PASSED = "passed"  # the line passed the current step; the next one is current now
     FINISHED = "finished"  # the line passed the last step: the lesson is done
     MISTAKE = "mistake"  # the line matched one of the step's known mistakes
+    REMARK = "remark"  # it matched one marked `wrong: false`: fine, only not this step's line
     NONE = "none"  # nothing yet: the step still waits
     IGNORED = "ignored"  # the lesson is over or the server has hung up; not judged
 
@@ -64,7 +71,7 @@ class StepOutcome:
     line: str
     replies: tuple[Reply, ...]
     kind: OutcomeKind
-    message: str | None  # the step's `after` text or the mistake's text, localized
+    message: str | None  # the step's `after` text or the mistake's (remark's) text, localized
     step_index: int  # the step the line was judged against
     # sessions connected after this line passed a step: the next step talks another protocol.
     # Show each one's greeting; runner.session and runner.protocol are the new session's now.
@@ -93,9 +100,13 @@ class QuestionResult:
 @dataclass
 class StepStats:
     attempts: int = 0
-    hints_shown: int = 0
+    shown: set[int] = field(default_factory=set)  # indices of the step's hints shown so far
     solution_revealed: bool = False
     passed: bool = False
+
+    @property
+    def hints_shown(self) -> int:
+        return len(self.shown)
 
 
 class ReplayError(Exception):
@@ -253,44 +264,70 @@ class LessonRunner:
             return StepOutcome(line, replies, kind, message, index, connected)
         mistake = self._mistake(step, line, replies)
         if mistake is not None:
-            return StepOutcome(line, replies, OutcomeKind.MISTAKE, self.text(mistake, "say"), index)
+            kind = OutcomeKind.MISTAKE if mistake.wrong else OutcomeKind.REMARK
+            return StepOutcome(line, replies, kind, self.text(mistake, "say"), index)
         return StepOutcome(line, replies, OutcomeKind.NONE, None, index)
 
-    @staticmethod
-    def _mistake(step: Step, line: str, replies: tuple[Reply, ...]) -> Mistake | None:
-        last = replies[-1] if replies else None
-        for mistake in step.mistakes:
-            if mistake.match is not None and not line_matches(mistake.match, line):
-                continue
-            if mistake.reply is not None and not (last and reply_matches(mistake.reply, last)):
-                continue
-            return mistake
-        return None
+    def _mistake(self, step: Step, line: str, replies: tuple[Reply, ...]) -> Mistake | None:
+        """The first of the step's mistakes whose conditions all hold after the line (the
+        line, its last reply and the state the session is in now)."""
+        session, store = self.session, self.store
+        return next(
+            (m for m in step.mistakes if mistake_matches(m, line, replies, session, store)), None
+        )
 
     # -- the help ladder -----------------------------------------------------------------------
 
+    def _applicable_hints(self, step: Step) -> list[StepHint]:
+        """The step's hints whose advice holds in the session's present state, in file order.
+
+        A hint with a `state` counts only while that state holds (after a failed PASS the
+        server has forgotten the name, so "type pass secret" is no longer true)."""
+        return [h for h in step.hints if hint_applies(h, self.session, self.store)]
+
     def next_hint(self) -> Hint | None:
-        """The next hint of the current step, or None once all are shown (then: the solution)."""
+        """The next hint of the current step: the first one, in file order, that applies in the
+        present state and has not been shown yet; None once all of those are shown (then: the
+        solution)."""
         step = self.current_step
         if step is None:
             return None
-        hints = self.text(step, "hints")
+        applicable = self._applicable_hints(step)
         stats = self._steps[step.id]
-        if stats.hints_shown >= len(hints):
-            return None
-        stats.hints_shown += 1
-        return Hint(hints[stats.hints_shown - 1], stats.hints_shown, len(hints))
+        for number, hint in enumerate(applicable, 1):
+            if hint.index not in stats.shown:
+                stats.shown.add(hint.index)
+                return Hint(self.text(hint, "say"), number, len(applicable))
+        return None
+
+    @property
+    def shown_hints(self) -> tuple[Hint, ...]:
+        """The current step's hints shown so far that still apply now, numbered among those
+        that apply (what the lesson pane lists)."""
+        step = self.current_step
+        if step is None:
+            return ()
+        applicable = self._applicable_hints(step)
+        shown = self._steps[step.id].shown
+        return tuple(
+            Hint(self.text(hint, "say"), number, len(applicable))
+            for number, hint in enumerate(applicable, 1)
+            if hint.index in shown
+        )
 
     @property
     def hints_shown(self) -> int:
-        step = self.current_step
-        return self._steps[step.id].hints_shown if step else 0
+        """How many of the hints that apply now have been shown."""
+        return len(self.shown_hints)
 
     @property
     def solution_available(self) -> bool:
-        """True once every hint of the current step has been shown."""
+        """True once every hint that applies in the present state has been shown."""
         step = self.current_step
-        return step is not None and self.hints_shown >= len(step.hints)
+        if step is None:
+            return False
+        shown = self._steps[step.id].shown
+        return all(hint.index in shown for hint in self._applicable_hints(step))
 
     def reveal_solution(self) -> tuple[str, ...]:
         """The current step's solution lines; the step then earns no point."""
@@ -369,12 +406,15 @@ class LessonRunner:
 
     # -- texts ---------------------------------------------------------------------------------
 
-    def text(self, obj: Lesson | Step | Mistake | Question, name: str) -> Any:
-        """A field of a lesson, step, mistake or question in the runner's language.
+    def text(self, obj: Lesson | Step | Mistake | StepHint | Question, name: str) -> Any:
+        """A field of a lesson, step, mistake, hint or question in the runner's language.
 
-        Falls back to the English text wherever the translation has none (or a list of the wrong
-        length, which lint reports)."""
+        A step's `hints` are their texts, all of them in file order. Falls back to the English
+        text wherever the translation has none (or a list of the wrong length, which lint
+        reports)."""
         base = getattr(obj, name)
+        if isinstance(obj, Step) and name == "hints":
+            base = tuple(hint.say for hint in obj.hints)
         overlay = self.overlay
         if overlay is None:
             return base
@@ -384,11 +424,14 @@ class LessonRunner:
         elif isinstance(obj, Step):
             texts = overlay.step(obj.id)
             translated = getattr(texts, name, None) if texts else None
-        elif isinstance(obj, Mistake):
+        elif isinstance(obj, Mistake | StepHint):
+            # translated by position: the overlay's list for the step, of the same length
             texts = overlay.step(obj.step_id)
-            mistakes = texts.mistakes if texts else None
-            if name == "say" and mistakes and obj.index < len(mistakes):
-                translated = mistakes[obj.index]
+            field_name = "mistakes" if isinstance(obj, Mistake) else "hints"
+            own = getattr(texts, field_name) if texts else None
+            base_count = self._count(obj)
+            if name == "say" and own and len(own) == base_count and obj.index < len(own):
+                translated = own[obj.index]
         elif isinstance(obj, Question):
             texts = overlay.question(obj.id)
             translated = getattr(texts, name, None) if texts else None
@@ -399,6 +442,12 @@ class LessonRunner:
         if isinstance(base, tuple) and isinstance(translated, tuple) and name != "feedback":
             return translated if len(translated) == len(base) else base
         return translated
+
+    def _count(self, obj: Mistake | StepHint) -> int:
+        step = self.lesson.step(obj.step_id)
+        if step is None:
+            return 0
+        return len(step.mistakes if isinstance(obj, Mistake) else step.hints)
 
     # -- quiz ----------------------------------------------------------------------------------
 

@@ -56,8 +56,16 @@ OBJECTS: dict[str, dict[str, Any]] = {
         "id": _ID,
         "say": _TEXT,
         "expect": {"$ref": "#/$defs/expect"},
-        "hints": _TEXTS,
-        "mistakes": {"type": "array", "items": {"$ref": "#/$defs/mistake"}},
+        "hints": {
+            "type": "array",
+            "items": {"anyOf": [_TEXT, {"$ref": "#/$defs/hint"}]},
+            "description": "shown one at a time: the first not yet shown whose state holds",
+        },
+        "mistakes": {
+            "type": "array",
+            "items": {"$ref": "#/$defs/mistake"},
+            "description": "the first whose conditions all hold is said",
+        },
         "solution": {"type": "array", "minItems": 1, "items": _LINE},
         "after": _TEXT,
         "note": _TEXT,
@@ -75,7 +83,7 @@ OBJECTS: dict[str, dict[str, Any]] = {
     },
     "state": {
         "session": {"type": "string", "description": "protocol state name"},
-        "user": {"type": "string"},
+        "user": {"type": ["string", "null"], "description": "'' or empty: no name given"},
         "authenticated": {
             "type": ["boolean", "string"],
             "description": "logged in (true/false), or logged in as this user",
@@ -92,7 +100,17 @@ OBJECTS: dict[str, dict[str, Any]] = {
     "mistake": {
         "match": _REGEX,
         "reply": _REPLY,
+        "reply_text": {**_REGEX, "description": "regex searched in the reply's text"},
+        "state": {"$ref": "#/$defs/state"},
+        "wrong": {
+            "type": "boolean",
+            "description": "false: the line is fine, just not this step's; say is a remark",
+        },
         "say": _TEXT,
+    },
+    "hint": {
+        "say": _TEXT,
+        "state": {"$ref": "#/$defs/state"},
     },
     "question": {
         "id": _ID,
@@ -171,6 +189,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "expect": (),
     "state": (),
     "mistake": ("say",),
+    "hint": ("say",),
     "question": ("id", "type", "ask"),
     "overlay": ("format", "lesson", "lang"),
     "step_text": (),

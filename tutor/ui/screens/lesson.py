@@ -249,10 +249,9 @@ class LessonScreen(Screen[None]):
             return PaneView(tr("lesson.finished", lang), body, tuple(blocks), before)
         step = runner.current_step
         body = runner.text(step, "say")
-        hints = runner.text(step, "hints")
-        for number, hint in enumerate(hints[: runner.hints_shown], 1):
-            title = tr("lesson.block.hint", lang, number=number, total=len(hints))
-            blocks.append(PaneBlock("hint", title, hint))
+        for hint in runner.shown_hints:  # those that still apply in the server's state
+            title = tr("lesson.block.hint", lang, number=hint.number, total=hint.total)
+            blocks.append(PaneBlock("hint", title, hint.text))
         if self._solution_shown:
             lines = "\n".join(step.solution)
             blocks.append(
@@ -366,6 +365,8 @@ class LessonScreen(Screen[None]):
             return blocks or [PaneBlock("after", tr("lesson.block.after", lang), "")]
         if kind == "mistake" and message:
             return [PaneBlock("mistake", tr("lesson.block.mistake", lang), message)]
+        if kind == "remark" and message:  # a fine line, only not this step's
+            return [PaneBlock("hint", tr("lesson.block.remark", lang), message)]
         if kind == "none":
             text = tr("lesson.block.no_match", lang)
             return [PaneBlock("mistake", tr("lesson.block.mistake", lang), text)]
@@ -379,7 +380,7 @@ class LessonScreen(Screen[None]):
             return
         self.runner.lang = lang
         self.runner.overlay = find_overlay(self.runner.lesson, lang)
-        if self._last is not None and self._last[0] == "mistake":
+        if self._last is not None and self._last[0] in ("mistake", "remark"):
             self._last = None  # its message was translated when it was said
         self.title = self.runner.text(self.runner.lesson, "title")
         self.query_one(LessonPane).border_title = Text(self.title)  # data, not markup

@@ -64,6 +64,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "lesson.tab.server": {"en": "Server", "ru": "Сервер"},
     "lesson.block.after": {"en": "✓ Step done", "ru": "✓ Шаг пройден"},
     "lesson.block.mistake": {"en": "✗ Not quite", "ru": "✗ Не совсем"},
+    "lesson.block.remark": {"en": "Good", "ru": "Хорошо"},
     "lesson.block.no_match": {
         "en": "That line did not do what this step asks. F2 gives a hint.",
         "ru": "Эта строка не сделала того, что нужно на этом шаге. F2 — подсказка.",
