@@ -582,10 +582,13 @@ class _Acceptor:
                 return
             except OSError as exc:
                 if exc.errno in _OUT_OF_RESOURCES:
-                    if not self._refuse_with_spare():
+                    # (Linux says EMFILE even when no client waits: the spare tells which.)
+                    outcome = self._refuse_with_spare()
+                    if outcome == "refused":
+                        continue
+                    if outcome == "failed":
                         self._pause()
-                        return
-                    continue
+                    return
                 return  # ECONNABORTED and the like: that client is gone already
             self._admit(conn, address)
 
@@ -621,22 +624,25 @@ class _Acceptor:
             conn.send(reply.wire())
         conn.close()
 
-    def _refuse_with_spare(self) -> bool:
+    def _refuse_with_spare(self) -> Literal["refused", "none waiting", "failed"]:
         """Out of descriptors: free the spare one, accept a waiting client into it, refuse it."""
         if not self._spare.release():
-            return False
+            return "failed"
         try:
             conn, address = self.sock.accept()
-        except OSError:
-            return False
-        finally:
+        except (BlockingIOError, InterruptedError):
             self._spare.take()
+            return "none waiting"
+        except OSError:
+            self._spare.take()
+            return "failed"
         _, peer = _peer_text(address)
+        self._refuse(conn, self.listener.farewells.refusal)
+        self._spare.take()  # the refused client's descriptor is free again
         if not self._out_of_fds_reported:  # one event, not one per client
             self._out_of_fds_reported = True
             self.listener.emit("refused", peer, "out of file descriptors")
-        self._refuse(conn, self.listener.farewells.refusal)
-        return True
+        return "refused"
 
     def _pause(self) -> None:
         """Not even the spare could be used (the whole system is out): retry in a second."""
@@ -645,6 +651,7 @@ class _Acceptor:
 
     def _restart(self) -> None:
         self._resume = None
+        self._spare.take()
         if not self.listener.closed:
             self._loop.add_reader(self.sock.fileno(), self._on_readable)
 
