@@ -208,6 +208,7 @@ class _Connection(asyncio.BufferedProtocol):
         self._transport: asyncio.Transport | None = None
         self._session: Session | None = None
         self.made = False
+        self._stopped = True  # no input is handled: not yet connected, or closing
         self._announced = False  # the "connect" event went out
         self._backlog = bytearray()  # input read but not yet handed to the engine
         self._out: list[bytes] = []  # replies gathered for the next write
@@ -244,17 +245,19 @@ class _Connection(asyncio.BufferedProtocol):
             self._session = listener.new_session(self._ip)
             greeting = self._session.greeting()
         except Exception as exc:  # an engine bug must not take the server down
+            self._stopped = False
             self._engine_failed(exc)
             return
+        self._stopped = False
         transport.write(greeting.wire())
 
     def get_buffer(self, sizehint: int) -> memoryview:
         return self._view
 
     def buffer_updated(self, nbytes: int) -> None:
-        if self._session is None or self._closing():
+        if self._stopped:
             return
-        if self._backlog or not self._ready():
+        if self._backlog or self._writing_paused or self._held is not None:
             self._backlog += self._view[:nbytes]
             if self._ready():
                 self._drain()
@@ -262,7 +265,7 @@ class _Connection(asyncio.BufferedProtocol):
                 self._limit_backlog()
             return
         done = self._feed(self._buffer, self._view, 0, nbytes)
-        if done < nbytes and not self._closing():
+        if done < nbytes and not self._stopped:
             self._backlog += self._view[done:nbytes]
             self._limit_backlog()
 
@@ -282,6 +285,7 @@ class _Connection(asyncio.BufferedProtocol):
         self._drain()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._stopped = True
         for timer in (self._timer, self._hold_timer):
             if timer is not None:
                 timer.cancel()
@@ -297,11 +301,11 @@ class _Connection(asyncio.BufferedProtocol):
     # -- input and output -----------------------------------------------------------------------
 
     def _closing(self) -> bool:
-        return self._transport is None or self._transport.is_closing()
+        return self._stopped
 
     def _ready(self) -> bool:
         """May the next command be handled now?"""
-        return not self._writing_paused and self._held is None and not self._closing()
+        return not (self._writing_paused or self._held is not None or self._stopped)
 
     def _feed(self, buffer: bytearray, view: memoryview, start: int, end: int) -> int:
         """Hand buffer[start:end] to the engine a command at a time while output may flow;
@@ -309,7 +313,7 @@ class _Connection(asyncio.BufferedProtocol):
         session = self._session
         assert session is not None
         pos = start
-        while pos < end and self._ready():
+        while pos < end and not (self._writing_paused or self._held is not None or self._stopped):
             if session.mode == "data":
                 cut = _data_cut(buffer, pos, end)
                 progress = True  # message text arriving is activity (RFC 5321 data blocks)
@@ -325,8 +329,8 @@ class _Connection(asyncio.BufferedProtocol):
             pos = cut
             if progress:
                 self._last_activity = self._loop.time()
-            self._note_mode(session)
-            if replies:
+            if replies:  # (the mode changes only with a reply: 354, or the one ending data)
+                self._note_mode(session)
                 self._answer(session, replies)
         self._flush()
         return pos
@@ -355,10 +359,12 @@ class _Connection(asyncio.BufferedProtocol):
         self._send(replies)
 
     def _send(self, replies: list[Reply]) -> None:
+        closes = False
         for reply in replies:
             self._queue(reply)
+            closes = closes or reply.closes
         session = self._session
-        if (session is not None and session.closed) or any(reply.closes for reply in replies):
+        if closes or (session is not None and session.closed):
             self._flush()
             self._finish()
 
@@ -386,7 +392,7 @@ class _Connection(asyncio.BufferedProtocol):
         data = out[0] if len(out) == 1 else b"".join(out)
         out.clear()
         self._out_size = 0
-        if not self._closing():
+        if not self._stopped:
             assert self._transport is not None
             self._transport.write(data)
 
@@ -441,6 +447,7 @@ class _Connection(asyncio.BufferedProtocol):
         transport = self._transport
         if transport is None or transport.is_closing():
             return
+        self._stopped = True
         self._abort_session()
         transport.close()
         idle = self._limits.idle_timeout
@@ -458,6 +465,7 @@ class _Connection(asyncio.BufferedProtocol):
             self._hold_timer = None
         self._held = None
         self._flush()  # replies already due go first
+        self._stopped = True
         if farewell is not None:
             transport.write(farewell.wire())
         transport.close()
@@ -516,7 +524,7 @@ class _Connection(asyncio.BufferedProtocol):
         if now < due:
             self._schedule(due)
             return
-        if transport.is_closing():
+        if self._stopped or transport.is_closing():
             transport.abort()  # the client would not take what was left for it
             return
         limits, farewells = self._limits, self._listener.farewells
