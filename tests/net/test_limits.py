@@ -86,19 +86,22 @@ def test_whole_commands_do_reset_the_idle_timer(start_server, raw):
 
 
 def test_slots_of_clients_that_never_read_are_freed(start_server):
-    # The review's case: each client pipelines 1 MB of CAPA and reads nothing. Its output fills
-    # every buffer, so an orderly close would wait for ever; the grace period ends it.
-    server = start_server(pop3_timeout=0.5, max_connections=2, close_grace=0.3)
-    hogs = [connect(server.pop3) for _ in range(2)]
-    for sock in hogs:
-        sock.setblocking(False)
-        data = b"CAPA\r\n" * 174762
-        deadline = time.monotonic() + 2.0
-        while data and time.monotonic() < deadline:
-            try:
-                data = data[sock.send(data) :]
-            except BlockingIOError:
-                time.sleep(0.01)
+    # Each client pipelines RETRs and reads nothing: its output fills every buffer, so an
+    # orderly close would wait for ever (the review pinned slots with CAPA the same way); the
+    # grace period after the idle timeout ends it.
+    users = [
+        {"name": name, "password": "secret", "messages": [{"generate": 50_000}]}
+        for name in ("one", "two")
+    ]
+    server = start_server({"users": users}, pop3_timeout=0.5, max_connections=2, close_grace=0.3)
+    hogs = []
+    for name in (b"one", b"two"):
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # fills sooner
+        sock.settimeout(TIMEOUT)
+        sock.connect((server.pop3.host, server.pop3.port))
+        sock.sendall(b"USER " + name + b"\r\nPASS secret\r\n" + b"RETR 1\r\n" * 300)
+        hogs.append(sock)  # 15 MB of replies asked for, none read
     try:
         assert greeting(server.pop3).startswith(b"-ERR [SYS/TEMP]")  # both slots taken
         assert wait_for_greeting(server.pop3, b"+OK", 5.0) < 2.5  # 0.5 s idle + 0.3 s grace
