@@ -199,3 +199,18 @@ def test_unknown_user_and_wrong_password_cost_the_same_delay(start_server):
             assert lines.readline() == b"-ERR [AUTH] invalid user name or password\r\n"
             elapsed[name] = time.monotonic() - started
     assert all(0.2 <= seconds < 1.0 for seconds in elapsed.values()), elapsed
+
+
+def test_stopping_the_server_aborts_clients_that_never_read(start_server):
+    server = start_server(close_grace=0.3)
+    hog = socket.socket()
+    hog.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    hog.settimeout(TIMEOUT)
+    hog.connect((server.pop3.host, server.pop3.port))
+    with hog:
+        hog.sendall(b"USER ne_skagu\r\nPASS secret\r\n" + b"RETR 1\r\n" * 300)
+        time.sleep(0.2)  # let the server fill its buffers (nothing to await: the client waits)
+        started = time.monotonic()
+        server.stop()  # returns once every connection is gone
+        assert time.monotonic() - started < 2.0
+        assert server.servers.connection_count == 0
