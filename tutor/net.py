@@ -34,7 +34,6 @@ import asyncio
 import contextlib
 import errno
 import os
-import resource
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -819,6 +818,10 @@ def open_descriptors() -> int:
 def descriptor_limit(wanted: int) -> int:
     """The process's file descriptor limit, first raised toward `wanted` as far as the hard
     limit allows (raising the soft limit needs no privilege)."""
+    try:
+        import resource  # POSIX only
+    except ImportError:
+        return wanted
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != resource.RLIM_INFINITY and soft < wanted:
         target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
