@@ -328,10 +328,36 @@ class _Connection(asyncio.BufferedProtocol):
             pos = cut
             if progress:
                 self._last_activity = self._loop.time()
-            if replies:  # (the mode changes only with a reply: 354, or the one ending data)
+            if not replies:
+                continue
+            # (The mode changes only with a reply: 354, or the one that ends the data.)
+            if self._data_started is not None or session.mode == "data":
                 self._note_mode(session)
+            reply = replies[0]
+            if (
+                len(replies) == 1
+                and reply.wire_form is None
+                and not reply.closes
+                and not session.closed
+                and session.failed_logins == self._failures_seen
+            ):  # the usual case, inline: one small reply, nothing else to do
+                if pos == end and not self._out:  # the read's only reply: straight out
+                    self._transport.write(reply.wire())  # type: ignore[union-attr]
+                    return pos
+                data = reply.wire()
+                self._out.append(data)
+                self._out_size += len(data)
+                if self._out_size >= WRITE_BATCH:
+                    self._flush()
+            else:
                 self._answer(session, replies)
-        self._flush()
+        out = self._out
+        if len(out) == 1 and not self._stopped:  # the usual case, inline: one reply to write
+            self._transport.write(out[0])  # type: ignore[union-attr]
+            out.clear()
+            self._out_size = 0
+        elif out:
+            self._flush()
         return pos
 
     def _note_mode(self, session: Session) -> None:
