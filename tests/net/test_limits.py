@@ -214,3 +214,22 @@ def test_stopping_the_server_aborts_clients_that_never_read(start_server):
         server.stop()  # returns once every connection is gone
         assert time.monotonic() - started < 2.0
         assert server.servers.connection_count == 0
+
+
+def test_apop_for_an_unknown_user_draws_no_fresh_secret(start_server, monkeypatch):
+    # The unknown-user path digests one fixed dummy secret, the same work as a known user's,
+    # instead of asking for a new random one per try (which made it measurably slower).
+    import tutor.protocol.pop3 as pop3
+
+    def no_fresh_secrets(*args: object) -> str:
+        raise AssertionError("a fresh secret was drawn")
+
+    monkeypatch.setattr(pop3.secrets, "token_hex", no_fresh_secrets)
+    server = start_server(auth_failure_delay=0)
+    with connect(server.pop3) as sock:
+        lines = sock.makefile("rb")
+        assert lines.readline().startswith(b"+OK")
+        sock.sendall(b"APOP nobody " + b"0" * 32 + b"\r\nAPOP ne_skagu " + b"0" * 32 + b"\r\n")
+        assert (
+            lines.readline() == lines.readline() == b"-ERR [AUTH] invalid user name or password\r\n"
+        )
