@@ -237,6 +237,7 @@ def main() -> int:
         write_world(world, args.users, args.letters)
         servers = [start_mailtutor(world), start_twisted(world)]
         rates: dict[tuple[str, int], list[float]] = {}
+        per_cpu: dict[str, list[float]] = {}
         try:
             for server in servers:  # warm up
                 run_clients(server.port, 1, args.letters, args.letters)
@@ -244,11 +245,16 @@ def main() -> int:
                 order = servers if round_number % 2 == 0 else servers[::-1]
                 for server in order:
                     for processes in args.clients:
+                        cpu = server.cpu_seconds()
                         rate, _ = run_clients(server.port, processes, args.letters, args.per_round)
+                        cpu = server.cpu_seconds() - cpu
                         rates.setdefault((server.name, processes), []).append(rate)
+                        efficiency = args.per_round / cpu if cpu > 0 else float("nan")
+                        per_cpu.setdefault(server.name, []).append(efficiency)
                         print(
                             f"round {round_number + 1}: {server.name:9} "
-                            f"{processes} clients {rate:8.0f} letters/s",
+                            f"{processes} clients {rate:8.0f} letters/s, "
+                            f"{efficiency:8.0f} per server CPU-second",
                             flush=True,
                         )
         finally:
@@ -265,6 +271,11 @@ def main() -> int:
     print(
         f"ratio mailtutor/twisted (best of each): {best['mailtutor'] / best['twisted']:.2f}x "
         "(target >= 1.5x)"
+    )
+    ours, peer = statistics.median(per_cpu["mailtutor"]), statistics.median(per_cpu["twisted"])
+    print(
+        f"letters per server CPU-second: mailtutor {ours:.0f}, twisted {peer:.0f}, "
+        f"{ours / peer:.2f}x (less sensitive to other load on the machine)"
     )
     return 0
 

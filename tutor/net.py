@@ -1,16 +1,29 @@
 """Real TCP servers: the same POP3 and SMTP engines the TUI drives, on loopback sockets.
 
-Theory of operation: each accepted connection gets one `_Connection` (an asyncio
-`BufferedProtocol`) holding one engine session. Bytes arrive in one fixed receive buffer that is
-reused for the whole life of the connection (asyncio's default read path allocates a fresh
-256 KiB buffer per read and costs extra system calls; system calls dominate a small server's CPU
-here). Whatever arrives goes to `session.receive()`, and all the replies due are written with one
-`transport.write()`. The engines frame lines and bound their own line buffers, so memory per
-connection is bounded by the receive buffer, the engine's limits and transport flow control
-(when a client stops reading our RETR output we stop reading its commands).
+Theory of operation: each listening socket has an `_Acceptor` that accepts connections itself
+(not asyncio's server loop), so that every client over a limit, or arriving when the process is
+out of file descriptors, gets the protocol's refusal at once instead of waiting in the backlog.
+Each admitted connection gets one `_Connection` (an asyncio `BufferedProtocol`) holding one
+engine session. Bytes arrive in one fixed receive buffer reused for the life of the connection.
 
-Idle timeouts do not create a timer per read: each read stamps the time, and one timer per
-connection wakes at most once per period to compare the stamp with the clock.
+Back-pressure: input is handed to the engine one command line at a time (in SMTP data mode, one
+piece up to the next possible end of data), and the replies are written as they come, gathered
+into batches of up to WRITE_BATCH bytes (one system call for many small replies). Once the
+transport's write buffer passes its high-water mark (`pause_writing`), no further command is
+handled: the input not yet handled waits in a backlog, reading pauses when the backlog reaches
+MAX_BACKLOG, and `resume_writing` goes on with the backlog. A large RETR body is written straight
+from the engine's cached wire form. So a client that pipelines thousands of RETRs and never reads
+costs the server the receive buffer, the backlog and about one reply, not all of them.
+
+Timers: one per connection, woken at the earliest of its deadlines: idle (reset by a complete
+command line, by SMTP message text, and by the client draining our output; never by a stray
+byte), the SMTP data phase, the whole session, and, once closing, the linger. A connection
+closed by the server (timeout, shutdown, too many failed logins) is aborted after `close_grace`
+seconds even when the client never reads what is still queued for it.
+
+Failed logins: the engine counts them (`Session.failed_logins`); the adapter holds the failing
+reply back for a delay that doubles with each failure, handles nothing else meanwhile, and closes
+the connection after `max_auth_failures` (the model is Dovecot's auth_failure_delay).
 
 This module knows nothing of lessons or the UI; `mailtutor serve` and the tests drive it.
 """
@@ -19,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import os
 import socket
 from collections.abc import Callable
@@ -29,15 +43,39 @@ from tutor.mail.store import MailStore
 from tutor.protocol.replies import Reply, err, smtp
 from tutor.protocol.session import Session
 
-#: bytes read per system call; also the most one read hands to an engine
+#: bytes read per system call; also the most one read hands to the connection
 RECEIVE_BUFFER_SIZE = 64 * 1024
+#: replies gathered before one transport.write (many small pipelined replies, one system call)
+WRITE_BATCH = 64 * 1024
+#: a body at least this long is written from the engine's cached wire form, never joined
+LARGE_BODY = 64 * 1024
+#: input read but not yet handled (pipelined commands waiting for output to drain); reading
+#: pauses once this much waits
+MAX_BACKLOG = 64 * 1024
+#: connections accepted per wake-up of a listening socket (asyncio's default too)
+ACCEPTS_PER_WAKEUP = 100
+LISTEN_BACKLOG = 100
 
 DEFAULT_POP3_TIMEOUT = 600.0  # RFC 1939 §3: an autologout timer of at least 10 minutes
 DEFAULT_SMTP_TIMEOUT = 300.0  # RFC 5321 §4.5.3.2.7: the server waits at least 5 minutes
+#: the whole message text must arrive within this (RFC 5321 §4.5.3.2.6's 10 minutes for the
+#: end of data, taken as the server's bound on the data phase)
+DEFAULT_DATA_TIMEOUT = 600.0
+DEFAULT_SESSION_TIMEOUT = 3600.0  # one hour for any connection, whatever it does
 DEFAULT_MAX_CONNECTIONS = 100
+DEFAULT_AUTH_FAILURE_DELAY = 2.0  # Dovecot's auth_failure_delay; doubles per failure here
+DEFAULT_MAX_AUTH_FAILURES = 3  # then the connection closes (Dovecot: 3 attempts)
+MAX_AUTH_FAILURE_DELAY = 30.0
+#: seconds a closed connection may keep unread output before it is aborted
+DEFAULT_CLOSE_GRACE = 2.0
+#: file descriptors kept back from connections: listening sockets, the spare descriptor,
+#: Maildir files being written, the event loop's own
+FD_RESERVE = 16
 
 Protocol = Literal["pop3", "smtp"]
 EventKind = Literal["connect", "disconnect", "refused", "timeout", "error"]
+_OUT_OF_RESOURCES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
+_END_OF_DATA = b"\r\n.\r\n"
 
 
 class ListenError(OSError):
@@ -60,162 +98,604 @@ class ConnectionEvent:
 EventHook = Callable[[ConnectionEvent], None]
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one listener allows each connection. A time of 0 disables that timer."""
+
+    idle_timeout: float
+    data_timeout: float = DEFAULT_DATA_TIMEOUT
+    session_timeout: float = DEFAULT_SESSION_TIMEOUT
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    max_connections_per_peer: int = DEFAULT_MAX_CONNECTIONS
+    auth_failure_delay: float = DEFAULT_AUTH_FAILURE_DELAY
+    max_auth_failures: int = DEFAULT_MAX_AUTH_FAILURES  # 0: never disconnect for it
+    close_grace: float = DEFAULT_CLOSE_GRACE
+
+
+def auth_delay(failures: int, base: float) -> float:
+    """Seconds to hold back the reply to the `failures`-th failed login: base, 2x, 4x..."""
+    if base <= 0 or failures < 1:
+        return 0.0
+    return min(base * 2 ** min(failures - 1, 16), MAX_AUTH_FAILURE_DELAY)
+
+
+@dataclass(frozen=True, slots=True)
+class _Farewells:
+    """What a protocol says when the server ends a connection (None: close silently)."""
+
+    refusal: Reply  # over the connection limit
+    peer_refusal: Reply  # over the per-address limit
+    idle: Reply | None
+    data: Reply | None
+    session: Reply | None
+    shutdown: Reply | None
+    auth: Reply | None  # after the last failed login allowed
+    failure: Reply  # the engine raised
+
+
 @dataclass(eq=False)
 class _Listener:
     """What every connection accepted on one listening socket shares."""
 
     protocol: Protocol
-    new_session: Callable[[str], Session]  # peer address -> a fresh engine
-    timeout: float
-    max_connections: int
-    refusal: Reply  # sent to a client over the connection limit
-    timeout_reply: Reply | None  # sent before closing an idle connection (SMTP 421)
-    shutdown_reply: Reply | None  # sent to connected clients when the server stops
+    new_session: Callable[[str], Session]  # client IP -> a fresh engine
+    limits: Limits
+    farewells: _Farewells
     on_event: EventHook | None
     connections: set[_Connection] = field(default_factory=set)
+    active: int = 0  # admitted connections, counted from accept() to connection_lost
+    per_peer: dict[str, int] = field(default_factory=dict)
+    closed: bool = False
 
     def emit(self, kind: EventKind, peer: str, detail: str = "") -> None:
         if self.on_event is not None:
             self.on_event(ConnectionEvent(kind, self.protocol, peer, detail))
 
+    def admission(self, ip: str) -> tuple[Reply, str] | None:
+        """None when a client from `ip` may connect now, else (refusal, why)."""
+        if self.active >= self.limits.max_connections:
+            return self.farewells.refusal, "too many connections"
+        if self.per_peer.get(ip, 0) >= self.limits.max_connections_per_peer:
+            return self.farewells.peer_refusal, "too many connections from one address"
+        return None
+
+    def take_slot(self, ip: str) -> None:
+        self.active += 1
+        self.per_peer[ip] = self.per_peer.get(ip, 0) + 1
+
+    def free_slot(self, ip: str) -> None:
+        self.active -= 1
+        left = self.per_peer.get(ip, 1) - 1
+        if left > 0:
+            self.per_peer[ip] = left
+        else:
+            self.per_peer.pop(ip, None)
+
 
 def _peer_text(address: object) -> tuple[str, str]:
-    """(client IP, "host:port") from a transport's peername, whatever the address family."""
+    """(client IP, "host:port") from a socket address, whatever the address family."""
     if isinstance(address, tuple) and len(address) >= 2:
         host, port = str(address[0]), address[1]
         return host, f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return str(address), str(address)
 
 
-class _Connection(asyncio.BufferedProtocol):
-    """One client connection: bytes in, engine replies out, idle timer, flow control."""
+def _data_cut(buffer: bytearray, start: int, end: int) -> int:
+    """Where the next piece of SMTP message text to hand the engine ends: just after the first
+    place an end of data (CRLF "." CRLF) could complete, counting one split across reads, so
+    commands pipelined after the letter are handled one at a time like any others."""
+    found = buffer.find(_END_OF_DATA, start, end)
+    cut = end if found < 0 else found + len(_END_OF_DATA)
+    for skip in (4, 3, 2, 1):  # the engine may hold the first part of a terminator already
+        tail = _END_OF_DATA[skip:]
+        if buffer.startswith(tail, start, end):
+            return min(cut, start + len(tail))
+    return cut
 
-    def __init__(self, listener: _Listener) -> None:
+
+class _Connection(asyncio.BufferedProtocol):
+    """One client connection: bytes in, engine replies out, flow control, timers."""
+
+    def __init__(self, listener: _Listener, ip: str, peer: str) -> None:
         self._listener = listener
-        self._buffer = memoryview(bytearray(RECEIVE_BUFFER_SIZE))
+        self._limits = listener.limits
+        self._ip = ip
+        self._peer = peer
+        self._buffer = bytearray(RECEIVE_BUFFER_SIZE)
+        self._view = memoryview(self._buffer)
+        self._loop = asyncio.get_running_loop()
         self._transport: asyncio.Transport | None = None
         self._session: Session | None = None
-        self._peer = "?"
-        self._loop = asyncio.get_running_loop()
-        self._last_activity = 0.0
+        self.made = False
+        self._stopped = True  # no input is handled: not yet connected, or closing
+        self._announced = False  # the "connect" event went out
+        self._backlog = bytearray()  # input read but not yet handed to the engine
+        self._out: list[bytes] = []  # replies gathered for the next write
+        self._out_size = 0
+        self._writing_paused = False  # the transport's buffer is over its high-water mark
+        self._reading_paused = False
+        self._eof = False  # the client has finished sending
+        self._held: list[Reply] | None = None  # a failed login's replies, delayed
+        self._hold_timer: asyncio.TimerHandle | None = None
+        self._failures_seen = 0
+        now = self._loop.time()
+        self._started = now
+        self._last_activity = now
+        self._data_started: float | None = None  # when SMTP message text began
+        self._linger_until: float | None = None  # closing: abort the transport at this time
         self._timer: asyncio.TimerHandle | None = None
-        self._finished = False  # the session ended on its own (QUIT) or was aborted already
 
     # -- asyncio callbacks ----------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
+        self.made = True
         self._transport = transport
         listener = self._listener
-        ip, self._peer = _peer_text(transport.get_extra_info("peername"))
-        if len(listener.connections) >= listener.max_connections:
-            listener.emit("refused", self._peer, "too many connections")
-            self._finished = True
-            transport.write(listener.refusal.wire())
-            transport.close()
+        listener.connections.add(self)
+        if listener.closed:  # accepted just before the server stopped
+            transport.abort()
             return
         # (asyncio's socket transport already sets TCP_NODELAY: replies go out at once.)
-        listener.connections.add(self)
         listener.emit("connect", self._peer)
+        self._announced = True
+        self._schedule(self._next_deadline())
         try:
-            self._session = listener.new_session(ip)
+            self._session = listener.new_session(self._ip)
             greeting = self._session.greeting()
         except Exception as exc:  # an engine bug must not take the server down
+            self._stopped = False
             self._engine_failed(exc)
             return
+        self._stopped = False
         transport.write(greeting.wire())
-        self._last_activity = self._loop.time()
-        if listener.timeout > 0:
-            self._timer = self._loop.call_later(listener.timeout, self._check_idle)
 
     def get_buffer(self, sizehint: int) -> memoryview:
-        return self._buffer
+        return self._view
 
     def buffer_updated(self, nbytes: int) -> None:
-        session = self._session
-        transport = self._transport
-        if session is None or transport is None or transport.is_closing():
+        if self._stopped:
             return
-        self._last_activity = self._loop.time()
-        try:
-            replies = session.receive(bytes(self._buffer[:nbytes]))
-        except Exception as exc:
-            self._engine_failed(exc)
+        if self._backlog or self._writing_paused or self._held is not None:
+            self._backlog += self._view[:nbytes]
+            if self._ready():
+                self._drain()
+            else:
+                self._limit_backlog()
             return
-        if len(replies) == 1:  # the usual case: one command, one reply
-            transport.write(replies[0].wire())
-        elif replies:  # pipelined commands: still one write, one system call
-            transport.write(b"".join([reply.wire() for reply in replies]))
-        if session.closed or any(reply.closes for reply in replies):
-            self._finished = session.closed
-            transport.close()
+        done = self._feed(self._buffer, self._view, 0, nbytes)
+        if done < nbytes and not self._stopped:
+            self._backlog += self._view[done:nbytes]
+            self._limit_backlog()
 
     def eof_received(self) -> bool:
-        return False  # the client is done sending: close our side too (after pending output)
+        # The client is done sending: answer what it sent (a pipelined QUIT commits), then close.
+        self._eof = True
+        self._after_input()
+        return True
 
     def pause_writing(self) -> None:
-        # The client is not reading what we send (a big RETR, pipelined commands): stop reading
-        # its commands until it catches up, so output never piles up without bound.
-        if self._transport is not None and not self._transport.is_closing():
-            self._transport.pause_reading()
+        # The client is not reading what we send: handle no more commands until it catches up.
+        self._writing_paused = True
 
     def resume_writing(self) -> None:
-        if self._transport is not None and not self._transport.is_closing():
-            self._transport.resume_reading()
+        self._writing_paused = False
+        self._last_activity = self._loop.time()  # the client is reading: it is not idle
+        self._drain()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._stopped = True
+        for timer in (self._timer, self._hold_timer):
+            if timer is not None:
+                timer.cancel()
+        self._timer = self._hold_timer = None
+        self._backlog.clear()
         listener = self._listener
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        if self not in listener.connections:
-            return  # refused over the limit: never had a session
         listener.connections.discard(self)
+        listener.free_slot(self._ip)
         self._abort_session()
-        listener.emit("disconnect", self._peer)
+        if self._announced:
+            listener.emit("disconnect", self._peer)
 
-    # -- helpers --------------------------------------------------------------------------------
+    # -- input and output -----------------------------------------------------------------------
+
+    def _closing(self) -> bool:
+        return self._stopped
+
+    def _ready(self) -> bool:
+        """May the next command be handled now?"""
+        return not (self._writing_paused or self._held is not None or self._stopped)
+
+    def _feed(self, buffer: bytearray, view: memoryview, start: int, end: int) -> int:
+        """Hand buffer[start:end] to the engine a command at a time while output may flow;
+        return how far it got."""
+        session = self._session
+        assert session is not None
+        pos = start
+        while pos < end and not (self._writing_paused or self._held is not None or self._stopped):
+            if session.mode == "data":
+                cut = _data_cut(buffer, pos, end)
+                progress = True  # message text arriving is activity (RFC 5321 data blocks)
+            else:
+                line_end = buffer.find(b"\n", pos, end)
+                cut = end if line_end < 0 else line_end + 1
+                progress = line_end >= 0  # a stray byte without a line end resets nothing
+            try:
+                replies = session.receive(view[pos:cut].tobytes())
+            except Exception as exc:
+                self._engine_failed(exc)
+                return end
+            pos = cut
+            if progress:
+                self._last_activity = self._loop.time()
+            if not replies:
+                continue
+            # (The mode changes only with a reply: 354, or the one that ends the data.)
+            if self._data_started is not None or session.mode == "data":
+                self._note_mode(session)
+            reply = replies[0]
+            if (
+                len(replies) == 1
+                and reply.wire_form is None
+                and not reply.closes
+                and not session.closed
+                and session.failed_logins == self._failures_seen
+            ):  # the usual case, inline: one small reply, nothing else to do
+                if pos == end and not self._out:  # the read's only reply: straight out
+                    self._transport.write(reply.wire())  # type: ignore[union-attr]
+                    return pos
+                data = reply.wire()
+                self._out.append(data)
+                self._out_size += len(data)
+                if self._out_size >= WRITE_BATCH:
+                    self._flush()
+            else:
+                self._answer(session, replies)
+        out = self._out
+        if len(out) == 1 and not self._stopped:  # the usual case, inline: one reply to write
+            self._transport.write(out[0])  # type: ignore[union-attr]
+            out.clear()
+            self._out_size = 0
+        elif out:
+            self._flush()
+        return pos
+
+    def _note_mode(self, session: Session) -> None:
+        if session.mode == "data":
+            if self._data_started is None:
+                self._data_started = self._loop.time()
+                if self._limits.data_timeout > 0:
+                    self._schedule(self._data_started + self._limits.data_timeout)
+        else:
+            self._data_started = None
+
+    def _answer(self, session: Session, replies: list[Reply]) -> None:
+        if session.failed_logins > self._failures_seen:
+            self._failures_seen = session.failed_logins
+            delay = auth_delay(self._failures_seen, self._limits.auth_failure_delay)
+            if delay > 0:
+                self._flush()  # what came before goes now; this reply waits
+                self._held = replies
+                self._hold_timer = self._loop.call_later(delay, self._release_held)
+                return
+            self._send(replies)
+            self._after_auth_failure()
+            return
+        self._send(replies)
+
+    def _send(self, replies: list[Reply]) -> None:
+        closes = False
+        for reply in replies:
+            self._queue(reply)
+            closes = closes or reply.closes
+        session = self._session
+        if closes or (session is not None and session.closed):
+            self._flush()
+            self._finish()
+
+    def _queue(self, reply: Reply) -> None:
+        body = reply.wire_form
+        if body is not None and len(body) >= LARGE_BODY:
+            # The cached wire form goes to the transport as it is: no per-reply copy to join.
+            self._out.append(Reply(reply.status, reply.lines).wire())
+            self._flush()
+            assert self._transport is not None
+            self._transport.write(memoryview(body))
+            self._out.append(b".\r\n")
+            self._out_size += 3
+            return
+        data = reply.wire()
+        self._out.append(data)
+        self._out_size += len(data)
+        if self._out_size >= WRITE_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        out = self._out
+        if not out:
+            return
+        data = out[0] if len(out) == 1 else b"".join(out)
+        out.clear()
+        self._out_size = 0
+        if not self._stopped:
+            assert self._transport is not None
+            self._transport.write(data)
+
+    def _release_held(self) -> None:
+        self._hold_timer = None
+        replies, self._held = self._held, None
+        if replies is None or self._closing():
+            return
+        self._send(replies)
+        self._flush()
+        self._after_auth_failure()
+        self._drain()
+
+    def _after_auth_failure(self) -> None:
+        most = self._limits.max_auth_failures
+        if most and self._failures_seen >= most and not self._closing():
+            self.close(self._listener.farewells.auth)
+
+    def _drain(self) -> None:
+        """Go on with input that waited for output to drain (or for a held reply)."""
+        if self._session is None or self._closing():
+            return
+        backlog = self._backlog
+        if backlog and self._ready():
+            with memoryview(backlog) as view:
+                done = self._feed(backlog, view, 0, len(backlog))
+            del backlog[:done]
+        if self._closing():
+            return
+        if self._reading_paused and len(backlog) < MAX_BACKLOG and not self._eof:
+            self._reading_paused = False
+            assert self._transport is not None
+            self._transport.resume_reading()
+        self._after_input()
+
+    def _limit_backlog(self) -> None:
+        if len(self._backlog) >= MAX_BACKLOG and not self._reading_paused and not self._eof:
+            self._reading_paused = True
+            assert self._transport is not None
+            self._transport.pause_reading()
+
+    def _after_input(self) -> None:
+        """After the client's end of input, close once everything it sent has been answered."""
+        if self._eof and not self._backlog and self._held is None and not self._closing():
+            self._finish()
+
+    # -- ending a connection --------------------------------------------------------------------
+
+    def _finish(self) -> None:
+        """The session ended (QUIT, end of input): close after the output, lingering while the
+        client keeps reading (each drain counts as activity), at most an idle period."""
+        transport = self._transport
+        if transport is None or transport.is_closing():
+            return
+        self._stopped = True
+        self._abort_session()
+        transport.close()
+        idle = self._limits.idle_timeout
+        self._schedule(self._last_activity + idle if idle > 0 else self._next_deadline())
+
+    def close(self, farewell: Reply | None = None) -> None:
+        """End the connection from the server's side: optional last reply, nothing committed;
+        aborted after the grace period if the client does not take what is left."""
+        transport = self._transport
+        if transport is None or transport.is_closing():
+            return
+        self._abort_session()
+        if self._hold_timer is not None:
+            self._hold_timer.cancel()
+            self._hold_timer = None
+        self._held = None
+        self._flush()  # replies already due go first
+        self._stopped = True
+        if farewell is not None:
+            transport.write(farewell.wire())
+        transport.close()
+        self._linger_until = self._loop.time() + self._limits.close_grace
+        self._schedule(self._linger_until)
 
     def _abort_session(self) -> None:
         """A connection that ends without a proper QUIT commits nothing (RFC 1939 §6)."""
         session = self._session
-        if session is not None and not self._finished and not session.closed:
-            self._finished = True
+        if session is not None and not session.closed:
             with contextlib.suppress(Exception):
                 session.abort()
-
-    def _check_idle(self) -> None:
-        self._timer = None
-        transport = self._transport
-        if transport is None or transport.is_closing():
-            return
-        timeout = self._listener.timeout
-        due = self._last_activity + timeout
-        if self._loop.time() < due:
-            self._timer = self._loop.call_at(due, self._check_idle)
-            return
-        self._listener.emit("timeout", self._peer)
-        self.close(self._listener.timeout_reply)
-
-    def close(self, farewell: Reply | None = None) -> None:
-        """End the connection from the server's side: optional last reply, nothing committed."""
-        transport = self._transport
-        if transport is None or transport.is_closing():
-            return
-        self._abort_session()
-        if farewell is not None:
-            transport.write(farewell.wire())
-        transport.close()
 
     def _engine_failed(self, exc: Exception) -> None:
         """An engine raised: tell the client the server failed, drop the session, keep serving."""
         self._listener.emit("error", self._peer, f"{type(exc).__name__}: {exc}")
-        farewell = (
-            err("[SYS/TEMP] internal server error")
-            if self._listener.protocol == "pop3"
-            else smtp(421, "internal server error, closing connection")
-        )
+        self.close(self._listener.farewells.failure)
+
+    # -- timers ---------------------------------------------------------------------------------
+
+    def _next_deadline(self) -> float:
+        """The earliest time something is due: linger, idle, data phase or session limit."""
+        limits = self._limits
+        due = float("inf")
+        if self._closing():
+            if self._linger_until is not None:
+                return self._linger_until
+            if limits.idle_timeout > 0:
+                due = self._last_activity + limits.idle_timeout
+        elif limits.idle_timeout > 0:
+            due = self._last_activity + limits.idle_timeout
+        if self._data_started is not None and limits.data_timeout > 0:
+            due = min(due, self._data_started + limits.data_timeout)
+        if limits.session_timeout > 0:
+            due = min(due, self._started + limits.session_timeout)
+        return due
+
+    def _schedule(self, when: float) -> None:
+        """Make sure the timer wakes by `when` (one timer per connection, moved only earlier)."""
+        if when == float("inf"):
+            return
+        timer = self._timer
+        if timer is not None:
+            if timer.when() <= when:
+                return
+            timer.cancel()
+        self._timer = self._loop.call_at(when, self._tick)
+
+    def _tick(self) -> None:
+        self._timer = None
+        transport = self._transport
+        if transport is None:
+            return
+        now = self._loop.time()
+        due = self._next_deadline()
+        if now < due:
+            self._schedule(due)
+            return
+        if self._stopped or transport.is_closing():
+            transport.abort()  # the client would not take what was left for it
+            return
+        limits, farewells = self._limits, self._listener.farewells
+        if limits.session_timeout > 0 and now >= self._started + limits.session_timeout:
+            reason, farewell = "session time limit", farewells.session
+        elif (
+            self._data_started is not None
+            and limits.data_timeout > 0
+            and now >= self._data_started + limits.data_timeout
+        ):
+            reason, farewell = "data timeout", farewells.data
+        else:
+            reason, farewell = "idle timeout", farewells.idle
+        self._listener.emit("timeout", self._peer, reason)
         self.close(farewell)
+
+
+class _SpareDescriptor:
+    """One file descriptor held back so that, when the process runs out of them, a waiting
+    client can still be accepted and told to come back later instead of hanging."""
+
+    def __init__(self) -> None:
+        self.fd: int | None = None
+        self.take()
+
+    def take(self) -> None:
+        if self.fd is None:
+            with contextlib.suppress(OSError):
+                self.fd = os.open(os.devnull, os.O_RDONLY)
+
+    def release(self) -> bool:
+        if self.fd is None:
+            return False
+        os.close(self.fd)
+        self.fd = None
+        return True
+
+
+class _Acceptor:
+    """Accepts connections on one listening socket, admitting or refusing each at once."""
+
+    def __init__(
+        self,
+        listener: _Listener,
+        sock: socket.socket,
+        spare: _SpareDescriptor,
+        loop: asyncio.AbstractEventLoop,
+    ) -> None:
+        self.listener = listener
+        self.sock = sock
+        self._spare = spare
+        self._loop = loop
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._resume: asyncio.TimerHandle | None = None
+        self._out_of_fds_reported = False
+        loop.add_reader(sock.fileno(), self._on_readable)
+
+    def _on_readable(self) -> None:
+        for _ in range(ACCEPTS_PER_WAKEUP):
+            try:
+                conn, address = self.sock.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                if exc.errno in _OUT_OF_RESOURCES:
+                    # (Linux says EMFILE even when no client waits: the spare tells which.)
+                    outcome = self._refuse_with_spare()
+                    if outcome == "refused":
+                        continue
+                    if outcome == "failed":
+                        self._pause()
+                    return
+                return  # ECONNABORTED and the like: that client is gone already
+            self._admit(conn, address)
+
+    def _admit(self, conn: socket.socket, address: object) -> None:
+        listener = self.listener
+        ip, peer = _peer_text(address)
+        refusal = listener.admission(ip)
+        if refusal is not None:
+            reply, why = refusal
+            listener.emit("refused", peer, why)
+            self._refuse(conn, reply)
+            return
+        listener.take_slot(ip)
+        task = self._loop.create_task(self._connect(conn, ip, peer))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _connect(self, conn: socket.socket, ip: str, peer: str) -> None:
+        connection = _Connection(self.listener, ip, peer)
+        try:
+            await self._loop.connect_accepted_socket(lambda: connection, conn)
+        except (OSError, asyncio.CancelledError):
+            if not connection.made:
+                self.listener.free_slot(ip)
+                conn.close()
+
+    @staticmethod
+    def _refuse(conn: socket.socket, reply: Reply) -> None:
+        # A one-line reply on a fresh socket always fits its send buffer: no transport needed,
+        # and the descriptor is free again before the next accept.
+        with contextlib.suppress(OSError):
+            conn.setblocking(False)
+            conn.send(reply.wire())
+        conn.close()
+
+    def _refuse_with_spare(self) -> Literal["refused", "none waiting", "failed"]:
+        """Out of descriptors: free the spare one, accept a waiting client into it, refuse it."""
+        if not self._spare.release():
+            return "failed"
+        try:
+            conn, address = self.sock.accept()
+        except (BlockingIOError, InterruptedError):
+            self._spare.take()
+            return "none waiting"
+        except OSError:
+            self._spare.take()
+            return "failed"
+        _, peer = _peer_text(address)
+        self._refuse(conn, self.listener.farewells.refusal)
+        self._spare.take()  # the refused client's descriptor is free again
+        if not self._out_of_fds_reported:  # one event, not one per client
+            self._out_of_fds_reported = True
+            self.listener.emit("refused", peer, "out of file descriptors")
+        return "refused"
+
+    def _pause(self) -> None:
+        """Not even the spare could be used (the whole system is out): retry in a second."""
+        self._loop.remove_reader(self.sock.fileno())
+        self._resume = self._loop.call_later(1.0, self._restart)
+
+    def _restart(self) -> None:
+        self._resume = None
+        self._spare.take()
+        if not self.listener.closed:
+            self._loop.add_reader(self.sock.fileno(), self._on_readable)
+
+    def close(self) -> None:
+        if self._resume is not None:
+            self._resume.cancel()
+        else:
+            self._loop.remove_reader(self.sock.fileno())
+        self.sock.close()
+        for task in self._tasks:
+            task.cancel()
 
 
 @dataclass
@@ -225,29 +705,33 @@ class Servers:
 
     pop3_address: tuple[str, int] | None
     smtp_address: tuple[str, int] | None
-    _servers: list[asyncio.Server]
+    _acceptors: list[_Acceptor]
     _listeners: list[_Listener]
+    _spare: _SpareDescriptor
 
     @property
     def connection_count(self) -> int:
-        return sum(len(listener.connections) for listener in self._listeners)
+        return sum(listener.active for listener in self._listeners)
 
     def close(self) -> None:
         """Stop listening and end every open connection (SMTP clients get 421; POP3 sessions
-        are aborted, which deletes nothing)."""
-        for server in self._servers:
-            server.close()
+        are aborted, which deletes nothing); one that does not take it is aborted after the
+        grace period."""
+        for listener in self._listeners:
+            listener.closed = True
+        for acceptor in self._acceptors:
+            acceptor.close()
+        self._spare.release()
         for listener in self._listeners:
             for connection in list(listener.connections):
-                connection.close(listener.shutdown_reply)
+                connection.close(listener.farewells.shutdown)
 
     async def wait_closed(self) -> None:
-        for server in self._servers:
-            await server.wait_closed()
-        # Let the transports closed above run their connection_lost callbacks.
-        for _ in range(50):
-            if not self.connection_count:
-                break
+        """Wait until every connection is gone (bounded by the longest grace period)."""
+        grace = max((listener.limits.close_grace for listener in self._listeners), default=0)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace + 1.0
+        while self.connection_count and loop.time() < deadline:
             await asyncio.sleep(0.01)
 
 
@@ -257,38 +741,53 @@ def format_address(address: tuple[str, int]) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def _pop3_listener(
-    store: MailStore, timeout: float, max_connections: int, on_event: EventHook | None
-) -> _Listener:
+def _pop3_listener(store: MailStore, limits: Limits, on_event: EventHook | None) -> _Listener:
     from tutor.protocol.pop3 import Pop3Session
 
+    # RFC 2449 response code [SYS/TEMP]: a temporary condition, try again later. RFC 1939 §3:
+    # the autologout timer just closes the connection, and so do the other server-side ends.
     return _Listener(
         protocol="pop3",
-        new_session=lambda peer: Pop3Session(store),
-        timeout=timeout,
-        max_connections=max_connections,
-        # RFC 2449 response code: a temporary condition, try again later.
-        refusal=err("[SYS/TEMP] too many connections, try again later", closes=True),
-        timeout_reply=None,  # RFC 1939 §3: the autologout timer just closes the connection
-        shutdown_reply=None,
+        new_session=lambda ip: Pop3Session(store),
+        limits=limits,
+        farewells=_Farewells(
+            refusal=err("[SYS/TEMP] too many connections, try again later", closes=True),
+            peer_refusal=err(
+                "[SYS/TEMP] too many connections from your address, try again later", closes=True
+            ),
+            idle=None,
+            data=None,
+            session=None,
+            shutdown=None,
+            auth=None,
+            failure=err("[SYS/TEMP] internal server error", closes=True),
+        ),
         on_event=on_event,
     )
 
 
-def _smtp_listener(
-    store: MailStore, timeout: float, max_connections: int, on_event: EventHook | None
-) -> _Listener:
+def _smtp_listener(store: MailStore, limits: Limits, on_event: EventHook | None) -> _Listener:
     from tutor.protocol.smtp import SmtpSession
 
     host = store.hostname
+
+    def closing(text: str) -> Reply:  # RFC 5321 §3.8: 421 before the server closes
+        return smtp(421, f"{host} {text}", closes=True)
+
     return _Listener(
         protocol="smtp",
         new_session=lambda ip: SmtpSession(store, peer=_received_peer(ip)),
-        timeout=timeout,
-        max_connections=max_connections,
-        refusal=smtp(421, f"{host} too many connections, try again later", closes=True),
-        timeout_reply=smtp(421, f"{host} idle timeout, closing connection", closes=True),
-        shutdown_reply=smtp(421, f"{host} service shutting down", closes=True),
+        limits=limits,
+        farewells=_Farewells(
+            refusal=closing("too many connections, try again later"),
+            peer_refusal=closing("too many connections from your address, try again later"),
+            idle=closing("idle timeout, closing connection"),
+            data=closing("timeout waiting for the end of data, closing connection"),
+            session=closing("session time limit reached, closing connection"),
+            shutdown=closing("service shutting down"),
+            auth=closing("too many failed logins, closing connection"),
+            failure=smtp(421, "internal server error, closing connection", closes=True),
+        ),
         on_event=on_event,
     )
 
@@ -307,16 +806,61 @@ def _received_peer(ip: str) -> str:
     return f"{'localhost' if loopback else 'unknown'} [{literal}]"
 
 
-async def _listen(listener: _Listener, host: str, port: int) -> asyncio.Server:
+async def _bind(host: str, port: int) -> list[socket.socket]:
+    """Listening sockets for every address `host` resolves to (as asyncio's create_server)."""
     loop = asyncio.get_running_loop()
-    return await loop.create_server(
-        lambda: _Connection(listener), host=host, port=port, reuse_address=True
-    )
+    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    sockets: list[socket.socket] = []
+    try:
+        for family, kind, proto, _, address in dict.fromkeys(infos):
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(address)
+            sock.listen(LISTEN_BACKLOG)
+            sock.setblocking(False)
+    except BaseException:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
 
 
-def _bound_address(server: asyncio.Server) -> tuple[str, int]:
-    name = server.sockets[0].getsockname()
+def _bound_address(sock: socket.socket) -> tuple[str, int]:
+    name = sock.getsockname()
     return str(name[0]), int(name[1])
+
+
+def open_descriptors() -> int:
+    """File descriptors this process has open now (Linux /proc; a guess elsewhere)."""
+    try:
+        return len(os.listdir("/proc/self/fd"))
+    except OSError:
+        return 10
+
+
+def descriptor_limit(wanted: int) -> int:
+    """The process's file descriptor limit, first raised toward `wanted` as far as the hard
+    limit allows (raising the soft limit needs no privilege)."""
+    try:
+        import resource  # POSIX only
+    except ImportError:
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+    return wanted if soft == resource.RLIM_INFINITY else soft
+
+
+def connection_capacity(limit: int, in_use: int, listeners: int) -> int:
+    """Connections each of `listeners` listeners can hold within a descriptor `limit`, with
+    `in_use` already open and FD_RESERVE kept back."""
+    return max(0, (limit - in_use - FD_RESERVE) // max(1, listeners))
 
 
 async def start_servers(
@@ -327,30 +871,53 @@ async def start_servers(
     smtp_port: int | None = 2525,
     pop3_timeout: float = DEFAULT_POP3_TIMEOUT,
     smtp_timeout: float = DEFAULT_SMTP_TIMEOUT,
+    data_timeout: float = DEFAULT_DATA_TIMEOUT,
+    session_timeout: float = DEFAULT_SESSION_TIMEOUT,
     max_connections: int = DEFAULT_MAX_CONNECTIONS,
+    max_connections_per_peer: int | None = None,
+    auth_failure_delay: float = DEFAULT_AUTH_FAILURE_DELAY,
+    max_auth_failures: int = DEFAULT_MAX_AUTH_FAILURES,
+    close_grace: float = DEFAULT_CLOSE_GRACE,
     on_event: EventHook | None = None,
 ) -> Servers:
     """Listen for POP3 and SMTP on `host`, both sessions sharing `store`.
 
     Port 0 picks a free port (see `Servers.pop3_address`); None skips that listener. A timeout
-    of 0 disables the idle timer. Raises OSError (e.g. address in use) with nothing left open.
+    of 0 disables that timer. max_connections counts per listener; max_connections_per_peer
+    (default: no more than max_connections) per client address. Raises OSError (e.g. address in
+    use) with nothing left open.
     """
-    servers: list[asyncio.Server] = []
+    loop = asyncio.get_running_loop()
+    acceptors: list[_Acceptor] = []
     listeners: list[_Listener] = []
     addresses: dict[str, tuple[str, int] | None] = {"pop3": None, "smtp": None}
+    per_peer = max_connections if max_connections_per_peer is None else max_connections_per_peer
+
+    def limits(idle: float) -> Limits:
+        return Limits(
+            idle_timeout=idle,
+            data_timeout=data_timeout,
+            session_timeout=session_timeout,
+            max_connections=max_connections,
+            max_connections_per_peer=per_peer,
+            auth_failure_delay=auth_failure_delay,
+            max_auth_failures=max_auth_failures,
+            close_grace=close_grace,
+        )
+
     plan = (
         (pop3_port, _pop3_listener, pop3_timeout),
         (smtp_port, _smtp_listener, smtp_timeout),
     )
+    spare = _SpareDescriptor()
     try:
         for port, make, timeout in plan:
             if port is None:
                 continue
-            listener = make(store, timeout, max_connections, on_event)
+            listener = make(store, limits(timeout), on_event)
             try:
-                server = await _listen(listener, host, port)
+                sockets = await _bind(host, port)
             except OSError as exc:
-                # asyncio rewrites bind errors into a long message; errno says it shortly.
                 gai = isinstance(exc, socket.gaierror)
                 reason = os.strerror(exc.errno) if exc.errno and not gai else exc.strerror
                 reason = reason or str(exc)
@@ -359,11 +926,12 @@ async def start_servers(
                     exc.errno,
                     f"cannot listen for {listener.protocol.upper()} on {where}: {reason.lower()}",
                 ) from exc
-            servers.append(server)
+            acceptors.extend(_Acceptor(listener, sock, spare, loop) for sock in sockets)
             listeners.append(listener)
-            addresses[listener.protocol] = _bound_address(server)
+            addresses[listener.protocol] = _bound_address(sockets[0])
     except BaseException:
-        for server in servers:
-            server.close()
+        for acceptor in acceptors:
+            acceptor.close()
+        spare.release()
         raise
-    return Servers(addresses["pop3"], addresses["smtp"], servers, listeners)
+    return Servers(addresses["pop3"], addresses["smtp"], acceptors, listeners, spare)

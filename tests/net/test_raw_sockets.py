@@ -67,6 +67,25 @@ def test_pop3_pipelined_retrs_survive_a_slow_reader(served, raw):
     assert client.at_eof()
 
 
+def test_pipelined_commands_before_a_half_close_are_all_answered(server, raw):
+    # The client sends everything, shuts its side (nc -N does) and only then reads: the 40 RETRs
+    # wait for output to drain, yet the QUIT after them is still handled and commits the DELE.
+    client = raw(server.pop3)
+    login(client)
+    client.send(b"RETR 1\r\n" * 40 + b"DELE 1\r\nQUIT\r\n")
+    client.sock.shutdown(socket.SHUT_WR)
+    for _ in range(40):
+        assert client.line().startswith(b"+OK")
+        assert len(client.multiline()) > 100
+    assert client.line() == b"+OK message 1 deleted"
+    assert client.line().startswith(b"+OK POP3 server signing off")
+    assert client.at_eof()
+    client = raw(server.pop3)
+    login(client)
+    client.send(b"STAT\r\n")
+    assert client.line() == b"+OK 2 47451"
+
+
 def test_smtp_article_dialogue_lenient_lower_case(served, raw):
     """The article's session: no HELO, no angle brackets, lower case, a lone "." ends data."""
     client = raw(served.smtp)

@@ -125,3 +125,24 @@ def test_loopback_detection():
     assert is_loopback("localhost") and is_loopback("[::1]")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
     assert not is_loopback("::") and not is_loopback("mail.example.org")
+
+
+def test_help_lists_the_limits_and_bad_values_are_one_line():
+    command = [sys.executable, "-m", "tutor", "serve"]
+    shown = subprocess.run([*command, "--help"], capture_output=True, text=True, timeout=TIMEOUT)
+    for flag in (
+        "--max-connections-per-peer",
+        "--data-timeout",
+        "--session-timeout",
+        "--auth-failure-delay",
+        "--max-auth-failures",
+    ):
+        assert flag in shown.stdout
+    bad = subprocess.run(
+        [*command, "--max-connections-per-peer", "0"],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert bad.returncode == 2
+    assert "must be at least 1" in bad.stderr and "Traceback" not in bad.stderr

@@ -370,3 +370,11 @@ def test_pop3_no_sequence_raises_and_no_login_in_clear_when_refused(
         view = session.view()
         if needs_tls and view.authenticated:
             assert view.tls is not None
+
+
+def test_failed_auth_counts_for_throttling_like_pass() -> None:
+    smtp_session = secured(smtp())
+    say(smtp_session, "AUTH PLAIN " + PLAIN_BAD)
+    pop3_session = pop3()
+    say(pop3_session, "AUTH PLAIN " + PLAIN_BAD)
+    assert smtp_session.failed_logins == pop3_session.failed_logins == 1

@@ -53,11 +53,48 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="close an idle SMTP connection after S seconds (default 300, RFC 5321)",
     )
     parser.add_argument(
+        "--data-timeout",
+        type=_seconds,
+        default=600.0,
+        metavar="S",
+        help="an SMTP letter's text must arrive within S seconds of DATA (default 600)",
+    )
+    parser.add_argument(
+        "--session-timeout",
+        type=_seconds,
+        default=3600.0,
+        metavar="S",
+        help="end any connection after S seconds, busy or not (default 3600)",
+    )
+    parser.add_argument(
         "--max-connections",
         type=_positive,
         default=100,
         metavar="N",
-        help="connections per listener; more get a try-again-later reply (default 100)",
+        help="connections per listener; more get a try-again-later reply (default 100, "
+        "lowered to what the file descriptor limit allows)",
+    )
+    parser.add_argument(
+        "--max-connections-per-peer",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="connections per listener from one client address (default: --max-connections)",
+    )
+    parser.add_argument(
+        "--auth-failure-delay",
+        type=_non_negative,
+        default=2.0,
+        metavar="S",
+        help="hold back the reply to a failed login S seconds, doubling with each failure "
+        "(default 2; 0: no delay)",
+    )
+    parser.add_argument(
+        "--max-auth-failures",
+        type=_positive,
+        default=3,
+        metavar="N",
+        help="close the connection after N failed logins (default 3)",
     )
     parser.add_argument(
         "--allow-remote",
@@ -83,6 +120,16 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
     if not value > 0:
         raise argparse.ArgumentTypeError("a timeout must be more than 0 seconds")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError("must be 0..3600 seconds")
     return value
 
 
@@ -130,6 +177,8 @@ def run(args: argparse.Namespace) -> int:
             "in clear text (no TLS)",
             file=sys.stderr,
         )
+    if not _fit_descriptor_limit(args):
+        return 1
     try:
         store = _build_store(args.world, args.maildir)
     except (WorldError, MailStoreError) as exc:
@@ -140,6 +189,32 @@ def run(args: argparse.Namespace) -> int:
         return asyncio.run(_serve(store, host, args))
     except KeyboardInterrupt:  # platforms without loop signal handlers
         return 0
+
+
+def _fit_descriptor_limit(args: argparse.Namespace) -> bool:
+    """Lower --max-connections to what the process can open (each connection is a file
+    descriptor; running out makes accepting fail), saying so; False if not even one fits."""
+    from tutor.net import FD_RESERVE, connection_capacity, descriptor_limit, open_descriptors
+
+    listeners = 2
+    in_use = open_descriptors()
+    limit = descriptor_limit(in_use + FD_RESERVE + listeners * args.max_connections)
+    capacity = connection_capacity(limit, in_use, listeners)
+    if capacity < 1:
+        _fail(
+            f"the process may open only {limit} files (ulimit -n); "
+            f"at least {in_use + FD_RESERVE + listeners} are needed"
+        )
+        return False
+    if capacity < args.max_connections:
+        print(
+            f"notice: --max-connections lowered from {args.max_connections} to {capacity}: "
+            f"the process may open only {limit} files (ulimit -n)",
+            file=sys.stderr,
+            flush=True,
+        )
+        args.max_connections = capacity
+    return True
 
 
 def _build_store(world: str, maildir: str | None):  # -> MailStore
@@ -160,7 +235,14 @@ def _users_line(store) -> str:  # store: MailStore
 
 def _report_errors(event) -> None:  # event: tutor.net.ConnectionEvent
     # One line per engine failure, never one per command: the server keeps serving others.
-    if event.kind == "error":
+    if event.kind == "refused" and event.detail == "out of file descriptors":
+        print(
+            f"mailtutor serve: out of file descriptors; {event.protocol.upper()} clients are "
+            "refused until some leave (raise ulimit -n)",
+            file=sys.stderr,
+            flush=True,
+        )
+    elif event.kind == "error":
         print(
             f"mailtutor serve: {event.protocol.upper()} session with {event.peer} failed: "
             f"{event.detail}",
@@ -184,7 +266,12 @@ async def _serve(store, host: str, args: argparse.Namespace) -> int:
             smtp_port=args.smtp_port,
             pop3_timeout=args.pop3_timeout,
             smtp_timeout=args.smtp_timeout,
+            data_timeout=args.data_timeout,
+            session_timeout=args.session_timeout,
             max_connections=args.max_connections,
+            max_connections_per_peer=args.max_connections_per_peer,
+            auth_failure_delay=args.auth_failure_delay,
+            max_auth_failures=args.max_auth_failures,
             on_event=_report_errors,
         )
     except OSError as exc:  # ListenError names the listener and the address

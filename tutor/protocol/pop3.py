@@ -125,6 +125,10 @@ _UNREADABLE = "[SYS/TEMP] cannot read that message now"
 # Dovecot's words for disable_plaintext_auth; [AUTH] because it is about how to log in.
 _PLAINTEXT_DISALLOWED = "[AUTH] Plaintext authentication disallowed on non-secure connections"
 
+# APOP for an unknown user digests this instead of a password, so that path does the same work as
+# a known user's: one fixed secret per process, not a fresh random one per try (which cost more).
+_DUMMY_SECRET = secrets.token_hex(8)
+
 _session_counter = itertools.count(1)
 
 
@@ -360,6 +364,7 @@ class Pop3Session(Session):
             return err(_PLAINTEXT_DISALLOWED)
         name, self._user = self._user, None
         if not self.store.check_password(name, _encodable(rest)):
+            self.failed_logins += 1
             return err(_AUTH_FAILED)
         return self._enter_transaction(name)
 
@@ -371,11 +376,10 @@ class Pop3Session(Session):
         self._user = None
         secret = self.store.password_of(name)
         # An unknown user costs the same work as a known one and gets the same answer.
-        expected = apop_digest(
-            self.timestamp, secret if secret is not None else secrets.token_hex()
-        )
+        expected = apop_digest(self.timestamp, secret if secret is not None else _DUMMY_SECRET)
         given = digest.lower().encode("utf-8", "replace")
-        if secret is None or not hmac.compare_digest(expected.encode("ascii"), given):
+        if not hmac.compare_digest(expected.encode("ascii"), given) or secret is None:
+            self.failed_logins += 1
             return err(_AUTH_FAILED)
         return self._enter_transaction(name)
 
@@ -425,6 +429,7 @@ class Pop3Session(Session):
         if step.authzid not in ("", step.user) or not self.store.check_password(
             step.user, _encodable(step.password)
         ):
+            self.failed_logins += 1  # the adapter's throttling counts AUTH like PASS and APOP
             return err(_AUTH_FAILED)
         return self._enter_transaction(step.user)
 

@@ -87,6 +87,10 @@ class Session(ABC):
 
     def __init__(self) -> None:
         self.closed = False
+        #: failed login attempts so far (PASS, APOP, any future AUTH): a value the caller reads
+        #: to throttle guessing (the TCP adapter delays the reply and disconnects after a few);
+        #: the engine itself stays sans-IO and answers at once
+        self.failed_logins = 0
         self._pending = bytearray()  # bytes received but not yet a whole line
         self._discarding = False  # inside an overlong line: drop until its end
         #: the caller can start TLS on this connection (STARTTLS/STLS are offered)

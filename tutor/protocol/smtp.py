@@ -734,6 +734,7 @@ class SmtpSession(Session):
             or step.authzid not in ("", step.user)
             or not self.store.check_password(step.user, step.password)
         ):
+            self.failed_logins += 1  # throttled by the TCP adapter like POP3's PASS
             return R_AUTH_INVALID
         self._authenticated = user.name
         return R_AUTH_OK
