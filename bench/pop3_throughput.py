@@ -63,6 +63,8 @@ def start_mailtutor(world: Path) -> Server:
         "-m",
         "tutor",
         "serve",
+        "--no-tls",
+        "--quiet",
         "--world",
         str(world),
         "--pop3-port",

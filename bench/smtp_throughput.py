@@ -53,6 +53,8 @@ def start_mailtutor() -> Server:
         "-m",
         "tutor",
         "serve",
+        "--no-tls",
+        "--quiet",
         "--world",
         str(world),
         "--pop3-port",

@@ -25,6 +25,13 @@ Failed logins: the engine counts them (`Session.failed_logins`); the adapter hol
 reply back for a delay that doubles with each failure, handles nothing else meanwhile, and closes
 the connection after `max_auth_failures` (the model is Dovecot's auth_failure_delay).
 
+TLS: a listener may carry a server `ssl.SSLContext`. On the plain ports the engines then offer
+STARTTLS/STLS; when a reply carries `starts_tls`, the connection stops handling input, asyncio's
+`loop.start_tls` does the handshake on the same socket, the input that came in clear text meanwhile
+is dropped (RFC 3207 §4.2), and the engine is told with `tls_started`. The implicit-TLS ports
+(SMTPS, POP3S) hand the accepted socket to asyncio with the context, so the greeting is the first
+thing sent inside TLS. A handshake that stalls is cut off like an idle client.
+
 This module knows nothing of lessons or the UI; `mailtutor serve` and the tests drive it.
 """
 
@@ -35,13 +42,15 @@ import contextlib
 import errno
 import os
 import socket
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Literal
 
 from tutor.mail.store import MailStore
 from tutor.protocol.replies import Reply, err, smtp
-from tutor.protocol.session import Session
+from tutor.protocol.session import Session, TlsInfo
 
 #: bytes read per system call; also the most one read hands to the connection
 RECEIVE_BUFFER_SIZE = 64 * 1024
@@ -73,6 +82,10 @@ DEFAULT_CLOSE_GRACE = 2.0
 FD_RESERVE = 16
 
 Protocol = Literal["pop3", "smtp"]
+#: a TLS handshake that takes longer than this (or than the idle timeout) is abandoned
+TLS_HANDSHAKE_TIMEOUT = 30.0
+#: STARTTLS handshakes under way (a reference keeps each task alive until it is done)
+_UPGRADES: set[asyncio.Task[None]] = set()
 EventKind = Literal["connect", "disconnect", "refused", "timeout", "error"]
 _OUT_OF_RESOURCES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 _END_OF_DATA = b"\r\n.\r\n"
@@ -133,6 +146,15 @@ class _Farewells:
     failure: Reply  # the engine raised
 
 
+@dataclass(frozen=True, slots=True)
+class TlsSetup:
+    """The server's TLS: a context for handshakes and what the certificate is, for TlsInfo."""
+
+    context: ssl.SSLContext
+    subject: str = ""
+    fingerprint: str = ""
+
+
 @dataclass(eq=False)
 class _Listener:
     """What every connection accepted on one listening socket shares."""
@@ -142,6 +164,8 @@ class _Listener:
     limits: Limits
     farewells: _Farewells
     on_event: EventHook | None
+    tls: TlsSetup | None = None  # STARTTLS/STLS offered (plain ports) or implicit TLS
+    implicit_tls: bool = False  # TLS from the first byte (SMTPS, POP3S)
     connections: set[_Connection] = field(default_factory=set)
     active: int = 0  # admitted connections, counted from accept() to connection_lost
     per_peer: dict[str, int] = field(default_factory=dict)
@@ -208,6 +232,7 @@ class _Connection(asyncio.BufferedProtocol):
         self._session: Session | None = None
         self.made = False
         self._stopped = True  # no input is handled: not yet connected, or closing
+        self._upgrading = False  # a STARTTLS handshake is under way
         self._announced = False  # the "connect" event went out
         self._backlog = bytearray()  # input read but not yet handed to the engine
         self._out: list[bytes] = []  # replies gathered for the next write
@@ -242,6 +267,8 @@ class _Connection(asyncio.BufferedProtocol):
         self._schedule(self._next_deadline())
         try:
             self._session = listener.new_session(self._ip)
+            if listener.implicit_tls:  # the handshake is done: the greeting goes inside TLS
+                self._session.tls_started(self._tls_info(transport))
             greeting = self._session.greeting()
         except Exception as exc:  # an engine bug must not take the server down
             self._stopped = False
@@ -392,6 +419,63 @@ class _Connection(asyncio.BufferedProtocol):
         if closes or (session is not None and session.closed):
             self._flush()
             self._finish()
+        elif session is not None and session.awaiting_tls:
+            self._flush()  # the 220 / +OK goes out in clear text, then the handshake
+            self._start_tls()
+
+    # -- STARTTLS / STLS --------------------------------------------------------------------------
+
+    def _start_tls(self) -> None:
+        tls = self._listener.tls
+        if tls is None or self._stopped:
+            self.close()  # an engine asked for TLS on a listener without it: cannot happen
+            return
+        self._stopped = True  # nothing is handled until the handshake is done
+        self._upgrading = True
+        self._backlog.clear()
+        task = self._loop.create_task(self._upgrade(tls))
+        _UPGRADES.add(task)
+        task.add_done_callback(_UPGRADES.discard)
+
+    async def _upgrade(self, tls: TlsSetup) -> None:
+        transport = self._transport
+        assert transport is not None
+        idle = self._limits.idle_timeout
+        timeout = min(idle, TLS_HANDSHAKE_TIMEOUT) if idle > 0 else TLS_HANDSHAKE_TIMEOUT
+        try:
+            secure = await self._loop.start_tls(
+                transport, self, tls.context, server_side=True, ssl_handshake_timeout=timeout
+            )
+        except (OSError, ConnectionError, RuntimeError) as exc:
+            # A failed or stalled handshake (TimeoutError, ssl.SSLError are OSErrors): drop it.
+            self._listener.emit("error", self._peer, f"TLS handshake failed: {exc}")
+            transport.abort()
+            return
+        except asyncio.CancelledError:
+            transport.abort()
+            raise
+        if secure is None or self._session is None or transport.is_closing():
+            if secure is not None:
+                secure.abort()
+            return
+        self._transport = secure
+        self._upgrading = False
+        self._stopped = False
+        self._backlog.clear()  # anything that came in clear text after STARTTLS is dropped
+        self._last_activity = self._loop.time()
+        self._session.tls_started(self._tls_info(secure))
+        self._drain()
+
+    def _tls_info(self, transport: asyncio.BaseTransport) -> TlsInfo:
+        ssl_object = transport.get_extra_info("ssl_object")
+        tls = self._listener.tls
+        cipher = ssl_object.cipher() if ssl_object is not None else None
+        return TlsInfo(
+            version=(ssl_object.version() if ssl_object is not None else None) or "TLS",
+            cipher=cipher[0] if cipher else "",
+            subject=tls.subject if tls is not None else "",
+            fingerprint=tls.fingerprint if tls is not None else "",
+        )
 
     def _queue(self, reply: Reply) -> None:
         body = reply.wire_form
@@ -483,6 +567,10 @@ class _Connection(asyncio.BufferedProtocol):
         aborted after the grace period if the client does not take what is left."""
         transport = self._transport
         if transport is None or transport.is_closing():
+            return
+        if self._upgrading:  # mid-handshake: no reply can be sent, in clear text or in TLS
+            self._abort_session()
+            transport.abort()
             return
         self._abort_session()
         if self._hold_timer is not None:
@@ -641,20 +729,34 @@ class _Acceptor:
 
     async def _connect(self, conn: socket.socket, ip: str, peer: str) -> None:
         connection = _Connection(self.listener, ip, peer)
+        listener = self.listener
+        tls = listener.tls if listener.implicit_tls else None
         try:
-            await self._loop.connect_accepted_socket(lambda: connection, conn)
-        except (OSError, asyncio.CancelledError):
+            if tls is None:
+                await self._loop.connect_accepted_socket(lambda: connection, conn)
+            else:
+                idle = listener.limits.idle_timeout
+                await self._loop.connect_accepted_socket(
+                    lambda: connection,
+                    conn,
+                    ssl=tls.context,
+                    ssl_handshake_timeout=(
+                        min(idle, TLS_HANDSHAKE_TIMEOUT) if idle > 0 else TLS_HANDSHAKE_TIMEOUT
+                    ),
+                )
+        except (OSError, asyncio.CancelledError, ConnectionError):
             if not connection.made:
                 self.listener.free_slot(ip)
                 conn.close()
 
-    @staticmethod
-    def _refuse(conn: socket.socket, reply: Reply) -> None:
+    def _refuse(self, conn: socket.socket, reply: Reply) -> None:
         # A one-line reply on a fresh socket always fits its send buffer: no transport needed,
-        # and the descriptor is free again before the next accept.
+        # and the descriptor is free again before the next accept. On an implicit-TLS port a
+        # clear-text reply would be noise to the client: it is only closed.
         with contextlib.suppress(OSError):
             conn.setblocking(False)
-            conn.send(reply.wire())
+            if not self.listener.implicit_tls:
+                conn.send(reply.wire())
         conn.close()
 
     def _refuse_with_spare(self) -> Literal["refused", "none waiting", "failed"]:
@@ -708,6 +810,8 @@ class Servers:
     _acceptors: list[_Acceptor]
     _listeners: list[_Listener]
     _spare: _SpareDescriptor
+    #: every listener's bound address by name ("pop3", "smtp", "submission", "smtps", "pop3s")
+    addresses: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     @property
     def connection_count(self) -> int:
@@ -741,14 +845,25 @@ def format_address(address: tuple[str, int]) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def _pop3_listener(store: MailStore, limits: Limits, on_event: EventHook | None) -> _Listener:
+def _pop3_listener(
+    store: MailStore,
+    limits: Limits,
+    on_event: EventHook | None,
+    tls: TlsSetup | None = None,
+    implicit_tls: bool = False,
+) -> _Listener:
     from tutor.protocol.pop3 import Pop3Session
+
+    def new_session(ip: str) -> Pop3Session:
+        return Pop3Session(store, tls_available=tls is not None)
 
     # RFC 2449 response code [SYS/TEMP]: a temporary condition, try again later. RFC 1939 §3:
     # the autologout timer just closes the connection, and so do the other server-side ends.
     return _Listener(
         protocol="pop3",
-        new_session=lambda ip: Pop3Session(store),
+        new_session=new_session,
+        tls=tls,
+        implicit_tls=implicit_tls,
         limits=limits,
         farewells=_Farewells(
             refusal=err("[SYS/TEMP] too many connections, try again later", closes=True),
@@ -766,8 +881,18 @@ def _pop3_listener(store: MailStore, limits: Limits, on_event: EventHook | None)
     )
 
 
-def _smtp_listener(store: MailStore, limits: Limits, on_event: EventHook | None) -> _Listener:
+def _smtp_listener(
+    store: MailStore,
+    limits: Limits,
+    on_event: EventHook | None,
+    tls: TlsSetup | None = None,
+    implicit_tls: bool = False,
+    role: str = "mx",
+) -> _Listener:
     from tutor.protocol.smtp import SmtpSession
+
+    def new_session(ip: str) -> SmtpSession:
+        return SmtpSession(store, peer=_received_peer(ip), role=role, tls_available=tls is not None)
 
     host = store.hostname
 
@@ -776,7 +901,9 @@ def _smtp_listener(store: MailStore, limits: Limits, on_event: EventHook | None)
 
     return _Listener(
         protocol="smtp",
-        new_session=lambda ip: SmtpSession(store, peer=_received_peer(ip)),
+        new_session=new_session,
+        tls=tls,
+        implicit_tls=implicit_tls,
         limits=limits,
         farewells=_Farewells(
             refusal=closing("too many connections, try again later"),
@@ -879,13 +1006,19 @@ async def start_servers(
     max_auth_failures: int = DEFAULT_MAX_AUTH_FAILURES,
     close_grace: float = DEFAULT_CLOSE_GRACE,
     on_event: EventHook | None = None,
+    tls: TlsSetup | None = None,
+    submission_port: int | None = None,
+    smtps_port: int | None = None,
+    pop3s_port: int | None = None,
 ) -> Servers:
     """Listen for POP3 and SMTP on `host`, both sessions sharing `store`.
 
-    Port 0 picks a free port (see `Servers.pop3_address`); None skips that listener. A timeout
-    of 0 disables that timer. max_connections counts per listener; max_connections_per_peer
-    (default: no more than max_connections) per client address. Raises OSError (e.g. address in
-    use) with nothing left open.
+    Port 0 picks a free port (see `Servers.pop3_address`); None skips that listener. With `tls`
+    the plain ports offer STARTTLS/STLS, and the submission (STARTTLS, AUTH before MAIL), SMTPS
+    and POP3S (implicit TLS) listeners may be opened too; without it those three are skipped.
+    A timeout of 0 disables that timer. max_connections counts per listener;
+    max_connections_per_peer (default: no more than max_connections) per client address.
+    Raises OSError (e.g. address in use) with nothing left open.
     """
     loop = asyncio.get_running_loop()
     acceptors: list[_Acceptor] = []
@@ -905,16 +1038,25 @@ async def start_servers(
             close_grace=close_grace,
         )
 
-    plan = (
-        (pop3_port, _pop3_listener, pop3_timeout),
-        (smtp_port, _smtp_listener, smtp_timeout),
-    )
+    pop3 = partial(_pop3_listener, store, limits(pop3_timeout), on_event, tls)
+    smtp_ = partial(_smtp_listener, store, limits(smtp_timeout), on_event, tls)
+    plan: list[tuple[str, int | None, Callable[[], _Listener]]] = [
+        ("pop3", pop3_port, pop3),
+        ("smtp", smtp_port, smtp_),
+    ]
+    if tls is not None:
+        plan += [
+            ("submission", submission_port, partial(smtp_, role="submission")),
+            ("smtps", smtps_port, partial(smtp_, implicit_tls=True, role="submission")),
+            ("pop3s", pop3s_port, partial(pop3, implicit_tls=True)),
+        ]
+    bound: dict[str, tuple[str, int]] = {}
     spare = _SpareDescriptor()
     try:
-        for port, make, timeout in plan:
+        for name, port, make in plan:
             if port is None:
                 continue
-            listener = make(store, limits(timeout), on_event)
+            listener = make()
             try:
                 sockets = await _bind(host, port)
             except OSError as exc:
@@ -922,16 +1064,28 @@ async def start_servers(
                 reason = os.strerror(exc.errno) if exc.errno and not gai else exc.strerror
                 reason = reason or str(exc)
                 where = format_address((host, port))
+                what = LISTENER_TITLES.get(name, name.upper())
                 raise ListenError(
-                    exc.errno,
-                    f"cannot listen for {listener.protocol.upper()} on {where}: {reason.lower()}",
+                    exc.errno, f"cannot listen for {what} on {where}: {reason.lower()}"
                 ) from exc
             acceptors.extend(_Acceptor(listener, sock, spare, loop) for sock in sockets)
             listeners.append(listener)
-            addresses[listener.protocol] = _bound_address(sockets[0])
+            bound[name] = _bound_address(sockets[0])
+            if name in addresses:
+                addresses[name] = bound[name]
     except BaseException:
         for acceptor in acceptors:
             acceptor.close()
         spare.release()
         raise
-    return Servers(addresses["pop3"], addresses["smtp"], acceptors, listeners, spare)
+    return Servers(addresses["pop3"], addresses["smtp"], acceptors, listeners, spare, bound)
+
+
+#: how `serve` names each listener ("SMTP submission listening on ...")
+LISTENER_TITLES: dict[str, str] = {
+    "pop3": "POP3",
+    "smtp": "SMTP",
+    "submission": "SMTP submission",
+    "smtps": "SMTPS",
+    "pop3s": "POP3S",
+}

@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -40,10 +41,16 @@ class Address:
 
 
 def parse_listening(line: str) -> tuple[str, Address]:
-    """("POP3", Address) from "POP3 listening on 127.0.0.1:1110" (or "[::1]:1110")."""
-    proto, _, _, where = line.split(" ", 3)
+    """("POP3", Address) from "POP3 listening on 127.0.0.1:1110" (or "[::1]:1110");
+    "SMTP submission", "SMTPS" and "POP3S" name the TLS-era listeners."""
+    proto, _, where = line.partition(" listening on ")
     host, _, port = where.rpartition(":")
     return proto, Address(host.strip("[]"), int(port))
+
+
+#: serve's self-signed certificate for the whole test session goes here, not into the home
+CERT_DATA_DIR = tempfile.mkdtemp(prefix="mailtutor-serve-data-")
+_TLS_PORT_FLAGS = ("--submission-port", "--smtps-port", "--pop3s-port")
 
 
 class ServeProcess:
@@ -51,6 +58,12 @@ class ServeProcess:
 
     def __init__(self, *args: str, cwd: Path | None = None) -> None:
         env = dict(os.environ, PYTHONUNBUFFERED="1", NO_COLOR="1")
+        env.setdefault("MAILTUTOR_DATA_DIR", CERT_DATA_DIR)
+        if "--no-tls" not in args:  # free ports for the TLS listeners, so tests run in parallel
+            args = (
+                *args,
+                *(x for flag in _TLS_PORT_FLAGS if flag not in args for x in (flag, "0")),
+            )
         self.proc = subprocess.Popen(
             [*SERVE_COMMAND, *args],
             stdout=subprocess.PIPE,

@@ -133,7 +133,7 @@ def greet_100_clients(address: tuple[str, int]) -> list[bytes]:
 def test_serve_lowers_max_connections_to_the_descriptor_limit():
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tutor", "serve", "--pop3-port", "0", "--smtp-port", "0"]
+        [sys.executable, "-m", "tutor", "serve", "--no-tls", "--pop3-port", "0", "--smtp-port", "0"]
         + ["--max-connections", "1000"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -28,12 +28,18 @@ def stat_of(address, user: str) -> tuple[int, int]:
 
 def test_serve_prints_listeners_and_users(served):
     listening = [line for line in served.output if " listening on " in line]
+    addresses = served.addresses
     assert listening == [
         f"POP3 listening on 127.0.0.1:{served.pop3.port}",
         f"SMTP listening on 127.0.0.1:{served.smtp.port}",
+        f"SMTP submission listening on 127.0.0.1:{addresses['SMTP submission'].port}",
+        f"SMTPS listening on 127.0.0.1:{addresses['SMTPS'].port}",
+        f"POP3S listening on 127.0.0.1:{addresses['POP3S'].port}",
     ]
-    assert served.pop3.port != 0 and served.smtp.port != 0
-    users = served.output[2]  # the line right after the listeners
+    assert all(address.port != 0 for address in addresses.values())
+    assert served.output[5].startswith("TLS certificate: ")  # path and SHA-256 fingerprint
+    assert " (SHA-256 " in served.output[5]
+    users = served.output[6]  # the line right after the certificate
     assert "ne_skagu/secret" in users and "poluchatel/secret" in users
 
 
@@ -86,7 +92,7 @@ def test_maildir_survives_restarts(tmp_path, serve_process):
 
 def run_serve(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tutor", "serve", *args],
+        [sys.executable, "-m", "tutor", "serve", "--no-tls", *args],
         capture_output=True,
         text=True,
         timeout=TIMEOUT,

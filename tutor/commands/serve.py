@@ -28,6 +28,43 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="SMTP port (2525); 0 picks one",
     )
     parser.add_argument(
+        "--submission-port",
+        type=_port,
+        default=5587,
+        metavar="PORT",
+        help="SMTP submission port (5587, as 587): STARTTLS, then AUTH before MAIL; 0 picks one",
+    )
+    parser.add_argument(
+        "--smtps-port",
+        type=_port,
+        default=4465,
+        metavar="PORT",
+        help="SMTPS port (4465, as 465): submission with TLS from the first byte; 0 picks one",
+    )
+    parser.add_argument(
+        "--pop3s-port",
+        type=_port,
+        default=1995,
+        metavar="PORT",
+        help="POP3S port (1995, as 995): POP3 with TLS from the first byte; 0 picks one",
+    )
+    parser.add_argument(
+        "--cert",
+        metavar="FILE",
+        help="TLS certificate (PEM) to use instead of the self-signed one made on first start",
+    )
+    parser.add_argument("--key", metavar="FILE", help="the private key (PEM) for --cert")
+    parser.add_argument(
+        "--no-tls",
+        action="store_true",
+        help="plain text only, as in 2007: no STARTTLS/STLS, no submission, SMTPS or POP3S",
+    )
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print only the listening lines",
+    )
+    parser.add_argument(
         "--world",
         default="article",
         metavar="NAME|PATH",
@@ -173,10 +210,12 @@ def run(args: argparse.Namespace) -> int:
                 "Add --allow-remote if you really mean it."
             )
         print(
-            f"warning: listening on {host}: anyone who can reach it sees passwords and mail "
-            "in clear text (no TLS)",
+            f"warning: listening on {host}: anyone who can reach it can log in with the world's "
+            "passwords, and on the plain ports sees passwords and mail in clear text",
             file=sys.stderr,
         )
+    if (args.cert is None) != (args.key is None):
+        return _fail("--cert and --key go together: give both, or neither")
     if not _fit_descriptor_limit(args):
         return 1
     try:
@@ -185,8 +224,19 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot use maildir {args.maildir}: {exc.strerror or exc}")
+    tls = None
+    if not args.no_tls:
+        from tutor.certs import CertificateError
+
+        try:
+            tls, certificate = _tls_setup(args, store, host)
+        except CertificateError as exc:
+            return _fail(str(exc))
+        except OSError as exc:
+            return _fail(f"cannot make a TLS certificate: {exc.strerror or exc}")
+        args.certificate = certificate
     try:
-        return asyncio.run(_serve(store, host, args))
+        return asyncio.run(_serve(store, host, args, tls))
     except KeyboardInterrupt:  # platforms without loop signal handlers
         return 0
 
@@ -196,7 +246,7 @@ def _fit_descriptor_limit(args: argparse.Namespace) -> bool:
     descriptor; running out makes accepting fail), saying so; False if not even one fits."""
     from tutor.net import FD_RESERVE, connection_capacity, descriptor_limit, open_descriptors
 
-    listeners = 2
+    listeners = 2 if args.no_tls else 5
     in_use = open_descriptors()
     limit = descriptor_limit(in_use + FD_RESERVE + listeners * args.max_connections)
     capacity = connection_capacity(limit, in_use, listeners)
@@ -215,6 +265,23 @@ def _fit_descriptor_limit(args: argparse.Namespace) -> bool:
         )
         args.max_connections = capacity
     return True
+
+
+def _tls_setup(args: argparse.Namespace, store, host: str):  # -> (TlsSetup, Certificate)
+    """The user's certificate, or the self-signed one in the data folder (made if needed)."""
+    from tutor import certs
+    from tutor.net import TlsSetup
+    from tutor.paths import user_data_dir
+
+    if args.cert is not None:
+        certificate = certs.load(args.cert, args.key)
+    else:
+        names = [store.hostname, store.domain]
+        if not is_loopback(host) and host not in ("0.0.0.0", "::"):
+            names.append(host)
+        certificate = certs.self_signed(user_data_dir() / "tls", names)
+    context = certs.server_context(certificate)
+    return TlsSetup(context, certificate.subject, certificate.fingerprint), certificate
 
 
 def _build_store(world: str, maildir: str | None):  # -> MailStore
@@ -251,12 +318,12 @@ def _report_errors(event) -> None:  # event: tutor.net.ConnectionEvent
         )
 
 
-async def _serve(store, host: str, args: argparse.Namespace) -> int:
+async def _serve(store, host: str, args: argparse.Namespace, tls=None) -> int:
     import asyncio
     import contextlib
     import signal
 
-    from tutor.net import format_address, start_servers
+    from tutor.net import LISTENER_TITLES, format_address, start_servers
 
     try:
         servers = await start_servers(
@@ -273,16 +340,24 @@ async def _serve(store, host: str, args: argparse.Namespace) -> int:
             auth_failure_delay=args.auth_failure_delay,
             max_auth_failures=args.max_auth_failures,
             on_event=_report_errors,
+            tls=tls,
+            submission_port=args.submission_port,
+            smtps_port=args.smtps_port,
+            pop3s_port=args.pop3s_port,
         )
     except OSError as exc:  # ListenError names the listener and the address
         return _fail(str(exc))
-    assert servers.pop3_address and servers.smtp_address
-    print(f"POP3 listening on {format_address(servers.pop3_address)}")
-    print(f"SMTP listening on {format_address(servers.smtp_address)}")
-    print(_users_line(store))
-    if args.maildir:
-        print(f"Mail is kept in {args.maildir}")
-    print("Press Ctrl-C to stop.", flush=True)
+    for name, address in servers.addresses.items():
+        print(f"{LISTENER_TITLES[name]} listening on {format_address(address)}")
+    certificate = getattr(args, "certificate", None)
+    if certificate is not None:
+        print(f"TLS certificate: {certificate.cert_path} (SHA-256 {certificate.fingerprint})")
+    if not args.quiet:
+        print(_users_line(store))
+        if args.maildir:
+            print(f"Mail is kept in {args.maildir}")
+        print("Press Ctrl-C to stop.")
+    sys.stdout.flush()
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
