@@ -299,7 +299,9 @@ class _Connection(asyncio.BufferedProtocol):
         # The client is done sending: answer what it sent (a pipelined QUIT commits), then close.
         self._eof = True
         self._after_input()
-        return True
+        # Keep the write side open for the replies still due; TLS cannot half-close (asyncio
+        # warns if asked), so there the transport closes itself.
+        return self._session is None or self._session.tls is None
 
     def pause_writing(self) -> None:
         # The client is not reading what we send: handle no more commands until it catches up.
@@ -365,6 +367,7 @@ class _Connection(asyncio.BufferedProtocol):
                 len(replies) == 1
                 and reply.wire_form is None
                 and not reply.closes
+                and not reply.starts_tls
                 and not session.closed
                 and session.failed_logins == self._failures_seen
             ):  # the usual case, inline: one small reply, nothing else to do
