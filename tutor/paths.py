@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -13,3 +14,29 @@ def bundled_lessons_dir() -> Path:
     if installed.is_dir():
         return installed
     return _PACKAGE.parent / "lessons"
+
+
+#: a teacher's own course folder (lesson files and a course.yaml) to show instead of the bundled
+#: course; `mailtutor --course DIR` sets it for the run
+COURSE_ENV = "MAILTUTOR_COURSE"
+
+
+def teacher_course_dir() -> Path | None:
+    """The course folder named by $MAILTUTOR_COURSE (a course.yaml names its folder), or None.
+
+    Read when the course screen is built, so `--course`, which sets the variable, and a value
+    exported in the shell act the same."""
+    given = os.environ.get(COURSE_ENV, "").strip()
+    if not given:
+        return None
+    path = Path(given).expanduser()
+    return path.parent if path.suffix.lower() in (".yaml", ".yml") else path
+
+
+def course_dir_problem(folder: Path) -> str | None:
+    """Why `folder` cannot be a course (said before the app starts), or None."""
+    if not folder.is_dir():
+        return f"{folder}: no such folder"
+    if not any(folder.glob("*.yaml")):
+        return f"{folder}: no lesson files (*.yaml) in it; `mailtutor new ID` writes one"
+    return None

@@ -74,7 +74,8 @@ def test_lint_course_file(tmp_path, capsys):
     assert code == 1
     assert out.splitlines() == [
         f"{tmp_path / 'course.yaml'}:1:1: warning: lesson 'pop3-mini' is not in any section",
-        f"{tmp_path / 'course.yaml'}:3:5: error: no lesson file smtp-maxi.yaml beside the "
+        # at the lesson id itself, not the section it is in
+        f"{tmp_path / 'course.yaml'}:4:26: error: no lesson file smtp-maxi.yaml beside the "
         "course; did you mean 'smtp-mini'?",
     ]
 

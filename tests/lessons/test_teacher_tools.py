@@ -92,3 +92,47 @@ def test_replay_quiz_shows_a_number_questions_tolerance(tmp_path, capsys):
     path.write_text(text.replace("tolerance: 0 ", "tolerance: 0.5 ", 1), encoding="utf-8")
     code, out, _ = run(capsys, "replay", str(path), "--quiz", "--color", "never")
     assert code == 0 and "answer: 3 (± 0.5)" in out
+
+
+def test_lint_of_a_teachers_course_points_at_each_problem(tmp_path, capsys):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for lesson_id in ("one", "two", "loose"):
+        assert run(capsys, "new", lesson_id, "-o", str(folder / f"{lesson_id}.yaml"))[0] == 0
+    (folder / "broken.yaml").write_text("format: 1\nid: broken\n", encoding="utf-8")
+    two = folder / "two.yaml"
+    two.write_text(two.read_text(encoding="utf-8").replace("id: two ", "id: deux "), "utf-8")
+    course = folder / "course.yaml"
+    course.write_text(
+        "format: 1\n"
+        "sections:\n"
+        "  - title: {en: Week 1}\n"
+        "    lessons:\n"
+        "      - one\n"
+        "      - onw\n"
+        "      - two\n"
+        "      - broken\n"
+        "  - title: Week 2\n"
+        "    lessons: [one]\n"
+        "  - title: Later\n"
+        "    lessons: []\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "lint", str(course))
+    assert code == 1
+    lines = out.splitlines()
+    assert (
+        f"{course}:6:9: error: no lesson file onw.yaml beside the course; did you mean 'one'?"
+        in lines
+    )
+    assert any(
+        line.startswith(f"{course}:7:9: error: two.yaml has the id 'deux'") for line in lines
+    )
+    assert any(line.startswith(f"{course}:8:9: error: lesson 'broken'") for line in lines)
+    twice = "warning: lesson 'one' is listed twice in the course; it is shown only where"
+    assert any(line.startswith(f"{course}:10:15: {twice}") for line in lines)
+    assert f"{course}:11:5: warning: section #3 lists no lessons; it shows up empty" in lines
+    assert f"{course}:1:1: warning: lesson 'loose' is not in any section" in lines
+    # `lint DIR` checks the course file too, besides every lesson in the folder
+    code, out, _ = run(capsys, "lint", str(folder))
+    assert code == 1 and f"{course}:6:9: error" in out and f"{folder / 'broken.yaml'}:1:1" in out
