@@ -1,0 +1,73 @@
+"""`mailtutor learn FILE --watch`: a teacher edits the lesson under a running app."""
+
+from __future__ import annotations
+
+import os
+
+from tutor.cli import main
+from tutor.ui.lesson_watch import APP_FLAG, LessonFileWatch
+from tutor.ui.screens.lesson import LessonScreen
+from tutor.ui.widgets.lesson_pane import LessonPane
+
+
+def write_lesson(tmp_path, capsys):
+    path = tmp_path / "live.yaml"
+    assert main(["new", "live", "-o", str(path)]) == 0
+    capsys.readouterr()
+    return path
+
+
+def save(path, text: str) -> None:
+    """Save as an editor does: a new file renamed over the old one (the inode changes)."""
+    temp = path.with_suffix(".tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+def task(screen: LessonScreen) -> str:
+    view = screen.query_one(LessonPane).view
+    return view.heading + "\n" + view.body
+
+
+async def test_saving_the_file_reloads_the_lesson_at_the_learners_step(
+    tmp_path, capsys, make_app, submit
+):
+    path = write_lesson(tmp_path, capsys)
+    app = make_app(("lesson", str(path)))
+    setattr(app, APP_FLAG, True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await submit(pilot, "user ne_skagu")  # step 1 done: on step 2, "pass"
+        screen = app.screen
+        assert isinstance(screen, LessonScreen) and screen.runner.step_index == 1
+        watch = screen.file_watch
+        assert isinstance(watch, LessonFileWatch)
+        assert await watch.check() == "unchanged"
+
+        # A broken save: the error is shown in the app and the lesson goes on as it was.
+        text = path.read_text(encoding="utf-8")
+        save(path, text.replace("title: My POP3 lesson", "title: [unclosed"))
+        assert await watch.check() == "errors"
+        await pilot.pause()
+        assert app.screen is screen and screen.runner.step_index == 1
+        shown = [n.message for n in app._notifications]
+        assert any(f"{path}:" in message and "error" in message for message in shown)
+
+        # Fixed and with a new text for the current step: reloaded, still at step 2.
+        save(path, text.replace("Now the password, `secret`.", "Give the password now, `secret`."))
+        assert await watch.check() == "reloaded"
+        await pilot.pause()
+        fresh = app.screen
+        assert isinstance(fresh, LessonScreen) and fresh is not screen
+        assert fresh.runner.step_index == 1
+        assert "Give the password now, `secret`." in task(fresh)
+        assert fresh.file_watch is not None  # and it goes on watching
+        await submit(pilot, "pass secret")
+        assert fresh.runner.step_index == 2
+
+
+async def test_without_watch_nothing_is_polled(tmp_path, capsys, make_app):
+    path = write_lesson(tmp_path, capsys)
+    app = make_app(("lesson", str(path)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen) and app.screen.file_watch is None
