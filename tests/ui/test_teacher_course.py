@@ -79,3 +79,14 @@ def test_a_course_folder_that_is_not_there_is_said_before_the_app_starts(
     assert "no such folder" in capsys.readouterr().err
     assert main(["--course", str(tmp_path)]) == 2  # a folder without lessons
     assert "no lesson files" in capsys.readouterr().err
+
+
+def test_a_lesson_of_the_teachers_course_opens_by_its_id(teacher_course, monkeypatch, capsys):
+    monkeypatch.setenv(COURSE_ENV, str(teacher_course))
+    code, out, _ = (main(["replay", "week-1", "--color", "never"]), *capsys.readouterr())
+    assert code == 0 and out.startswith("Week 1: fetching mail (week-1)")
+    assert main(["replay", "pop3-article"]) == 0  # the bundled ones still open too
+    capsys.readouterr()
+    assert main(["replay", "week-3"]) == 1
+    err = capsys.readouterr().err
+    assert "no lesson 'week-3'; did you mean" in err and "week-1, week-2" in err
