@@ -22,10 +22,10 @@ _HEAD = """\
 #   mailtutor replay {id}.yaml --quiz   the dialogue, then each question with its right answer
 #   mailtutor learn {id}.yaml           play it in the app (F8: it plays itself)
 format: 1                    # the format version
-id: {id}                     # [a-z0-9-]+, the file name without .yaml; never change it later
-title: {title}
+{id_line}# [a-z0-9-]+, the file name without .yaml; never change it later
+{title_line}# put a title holding ": " in quotes
 summary: One line for the course list.
-protocol: {protocol}                # pop3 | smtp: what the first step talks
+protocol: {protocol}               # pop3 | smtp: what the first step talks
 level: beginner              # beginner | intermediate | advanced
 minutes: 10                  # about how long it takes
 world: article               # article | empty | strict | busy, or an inline world (see the docs)
@@ -221,7 +221,12 @@ def skeleton(lesson_id: str, protocol: Protocol) -> str:
             f"'{lesson_id}' is not a lesson id: use lower-case letters, digits and '-'"
         )
     title = f"My {protocol.upper()} lesson"
-    head = _HEAD.format(id=lesson_id, title=title, protocol=protocol.value)
+    head = _HEAD.format(
+        id=lesson_id,
+        id_line=f"id: {lesson_id} ".ljust(29),
+        title_line=f"title: {title} ".ljust(29),
+        protocol=protocol.value,
+    )
     if protocol is Protocol.POP3:
         return head + _POP3_STEPS + _POP3_QUIZ + _FINISH
     return head + _SMTP_STEPS + _SMTP_QUIZ + _FINISH

@@ -91,12 +91,15 @@ class LessonFileWatch:
         self._timer = self.screen.set_interval(POLL_SECONDS, self.check, name="lesson-watch")
 
     async def check(self) -> str:
-        """'unchanged', 'waiting' (a dialog is open), 'errors' or 'reloaded'."""
+        """'unchanged', 'waiting' (a dialog is open, or the file is missing), 'errors' or
+        'reloaded'."""
         signature = self.signature()
         if signature == self._seen:
             return "unchanged"
         screen = self.screen
-        if not screen.is_current:
+        if not screen.is_current or signature[0] is None:
+            # A dialog is open, or the file is gone for a moment (some editors delete it
+            # before writing it anew): look again at the next round.
             return "waiting"
         self._seen = signature
         lang = screen.lang
@@ -114,11 +117,16 @@ class LessonFileWatch:
             )
             return "errors"
         from tutor.ui.screens.lesson import LessonScreen
+        from tutor.ui.widgets.lesson_session import save_progress
 
         if self._timer is not None:
             self._timer.stop()
-        screen._save()  # the place to reopen at: progress keeps the current step's id
-        await screen.app.switch_screen(LessonScreen(str(self.path), lang))
+        # The place to reopen at: progress keeps the current step's id.
+        for message in save_progress(screen.progress, screen.runner):
+            screen.notify(message, severity="warning", timeout=8, markup=False)
+        # Not awaited: this runs in the old screen's timer, and the switch waits for that
+        # screen to go quiet.
+        screen.app.switch_screen(LessonScreen(str(self.path), lang))
         screen.app.notify(i18n.tr("watch.reloaded", lang), timeout=3)
         return "reloaded"
 
