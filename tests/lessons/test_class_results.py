@@ -108,6 +108,11 @@ def test_merge_says_what_is_wrong_with_a_file_and_writes_nothing(tmp_path, capsy
     other = tmp_path / "other.csv"
     other.write_text("a,b\n1,2\n", encoding="utf-8")
     out_file = tmp_path / "class.csv"
+    empty = tmp_path / "empty.csv"  # a student who has not started: said, not an error
+    code, out, _ = run(capsys, "progress", "--export", "csv", "--file", str(tmp_path / "none"))
+    empty.write_text(out, encoding="utf-8")
+    code, out, err = run(capsys, "progress", "--merge", str(good), str(empty))
+    assert code == 0 and "empty.csv: no progress in it yet" in err and "1 student(s)" in out
     for bad, said in (
         (tmp_path / "nope.csv", "no such file"),
         (not_csv, "UTF-8"),

@@ -101,3 +101,19 @@ async def test_the_timer_notices_a_save_by_itself(tmp_path, capsys, make_app, mo
         save(path, text.replace("title: My POP3 lesson", "title: Edited while open"))
         fresh = await watched_screen(pilot, other_than=screen)  # at most 200 rounds
         assert fresh.title == "Edited while open"
+
+
+async def test_saving_the_translation_reloads_too(tmp_path, capsys, make_app, monkeypatch):
+    monkeypatch.setattr(lesson_watch, "POLL_SECONDS", 3600)
+    path = write_lesson(tmp_path, capsys)
+    overlay = tmp_path / "live.ru.yaml"
+    overlay.write_text("format: 1\nlesson: live\nlang: ru\ntitle: Урок\n", encoding="utf-8")
+    app = make_app(("lesson", str(path)), lang="ru")
+    setattr(app, APP_FLAG, True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await watched_screen(pilot)
+        assert screen.title == "Урок"
+        save(overlay, "format: 1\nlesson: live\nlang: ru\ntitle: Живой урок\n")
+        assert await screen.file_watch.check() == "reloaded"
+        fresh = await watched_screen(pilot, other_than=screen)
+        assert fresh.title == "Живой урок"

@@ -149,7 +149,9 @@ def read_export(path: Path) -> tuple[list[str], list[dict[str, str]], str | None
             f"{path}: has no 'lesson' column; is it from `mailtutor progress --export csv`?"
         )
     note = None
-    if STUDENT not in columns or not any(row.get(STUDENT) for row in rows):
+    if not rows:
+        note = f"{path}: no progress in it yet"
+    elif STUDENT not in columns or not any(row.get(STUDENT) for row in rows):
         for row in rows:
             row[STUDENT] = path.stem
         note = f"{path}: no student name in it; it is listed as '{path.stem}'"
