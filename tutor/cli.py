@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 #: subcommand -> module under tutor.commands; order is the order shown in --help
-SUBCOMMANDS = ("learn", "sandbox", "serve", "lint", "replay", "schema", "progress")
+SUBCOMMANDS = ("learn", "sandbox", "serve", "lint", "replay", "schema", "progress", "new")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +24,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="language of lessons and the interface, remembered for the next start "
         "(default: the language chosen last time, else the locale's)",
+    )
+    parser.add_argument(
+        "--course",
+        metavar="DIR",
+        default=None,
+        help="show your own folder of lessons (with its course.yaml) on the course screen "
+        "instead of the bundled course; the same as MAILTUTOR_COURSE=DIR",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
@@ -42,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.course is not None:
+        import os
+
+        from tutor.paths import COURSE_ENV
+
+        os.environ[COURSE_ENV] = args.course  # read where the course screen is built
     if args.command is None:
         from tutor.commands import home
 

@@ -29,3 +29,29 @@ def user_data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("mailtutor", appauthor=False))
+
+
+#: a teacher's own course folder (lesson files and a course.yaml) to show instead of the bundled
+#: course; `mailtutor --course DIR` sets it for the run
+COURSE_ENV = "MAILTUTOR_COURSE"
+
+
+def teacher_course_dir() -> Path | None:
+    """The course folder named by $MAILTUTOR_COURSE (a course.yaml names its folder), or None.
+
+    Read when the course screen is built, so `--course`, which sets the variable, and a value
+    exported in the shell act the same."""
+    given = os.environ.get(COURSE_ENV, "").strip()
+    if not given:
+        return None
+    path = Path(given).expanduser()
+    return path.parent if path.suffix.lower() in (".yaml", ".yml") else path
+
+
+def course_dir_problem(folder: Path) -> str | None:
+    """Why `folder` cannot be a course (said before the app starts), or None."""
+    if not folder.is_dir():
+        return f"{folder}: no such folder"
+    if not any(folder.glob("*.yaml")):
+        return f"{folder}: no lesson files (*.yaml) in it; `mailtutor new ID` writes one"
+    return None

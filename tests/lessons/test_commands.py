@@ -74,7 +74,8 @@ def test_lint_course_file(tmp_path, capsys):
     assert code == 1
     assert out.splitlines() == [
         f"{tmp_path / 'course.yaml'}:1:1: warning: lesson 'pop3-mini' is not in any section",
-        f"{tmp_path / 'course.yaml'}:3:5: error: no lesson file smtp-maxi.yaml beside the "
+        # at the lesson id itself, not the section it is in
+        f"{tmp_path / 'course.yaml'}:4:26: error: no lesson file smtp-maxi.yaml beside the "
         "course; did you mean 'smtp-mini'?",
     ]
 
@@ -209,8 +210,8 @@ def test_progress_command(capsys, pop3_mini, tmp_path, monkeypatch):
     # the quiz was never taken: said so, not "0/0"
     assert re.search(r"^pop3-mini\s+yes\s+5/14\s+5/5\s+not taken\s+0\s", out, re.M)
     code, out, _ = run(capsys, "progress", "--export", "csv")
-    assert out.splitlines()[0].startswith("lesson,question,done")
-    assert out.splitlines()[1].startswith("pop3-mini,,True")
+    assert out.splitlines()[0].startswith("student,lesson,question,done")  # student: the name
+    assert out.splitlines()[1].startswith(",pop3-mini,,True")  # no name set
     code, out, err = run(capsys, "progress", "--reset", "nope")
     assert code == 1 and "no progress recorded for 'nope'" in err
     code, out, _ = run(capsys, "progress", "--reset", "pop3-mini")

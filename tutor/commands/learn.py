@@ -17,6 +17,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "lesson", metavar="LESSON", help="bundled lesson id (e.g. pop3-article) or a .yaml path"
     )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="for teachers: reload the lesson whenever its file (or translation) is saved",
+    )
 
 
 def check_lesson(name: str) -> list[str]:
@@ -40,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(problems), file=sys.stderr)
         return 2
     from tutor.ui.app import MailTutorApp
+    from tutor.ui.lesson_watch import APP_FLAG
 
-    MailTutorApp(start=("lesson", args.lesson), lang=getattr(args, "lang", None)).run()
+    app = MailTutorApp(start=("lesson", args.lesson), lang=getattr(args, "lang", None))
+    setattr(app, APP_FLAG, bool(getattr(args, "watch", False)))
+    app.run()
     return 0

@@ -11,6 +11,7 @@ import sys
 HELP = "show your progress in the lessons, reset it, or export it as CSV for a teacher"
 
 STRINGS = {
+    "progress.student": {"en": "Student: {name}", "ru": "Учащийся: {name}"},
     "progress.none": {
         "en": "No progress yet ({path}). Start with: mailtutor",
         "ru": "Прогресса пока нет ({path}). Начните с команды: mailtutor",
@@ -48,6 +49,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--export", choices=("csv",), help="write the progress to standard output as CSV"
     )
+    group.add_argument(
+        "--name", metavar="NAME", help="keep your name with your progress (the export carries it)"
+    )
+    group.add_argument(
+        "--merge",
+        nargs="+",
+        metavar="CSV",
+        help="for teachers: merge the class's exports into one table and summarize it",
+    )
+    parser.add_argument(
+        "--out", metavar="FILE", help="with --merge: write the class table (CSV) to FILE"
+    )
     parser.add_argument("--file", metavar="PATH", help=argparse.SUPPRESS)
 
 
@@ -58,6 +71,11 @@ def run(args: argparse.Namespace) -> int:
 
     register(STRINGS)
     lang = resolve_language(getattr(args, "lang", None))
+    if args.merge:
+        return _merge(args)
+    if args.out:
+        print("mailtutor progress: --out goes with --merge", file=sys.stderr)
+        return 2
     progress = Progress(args.file)
     for message in progress.messages:
         print(f"mailtutor progress: {one_line(message)}", file=sys.stderr)
@@ -71,10 +89,63 @@ def run(args: argparse.Namespace) -> int:
         count = progress.reset_all()
         print(tr("progress.reset.all", lang, count=count))
         return _saved(progress)
+    from tutor.lessons import class_results
+
+    if args.name is not None:
+        return _set_name(progress.path, args.name)
+    name = class_results.read_name(progress.path)
     if args.export == "csv":
-        sys.stdout.write(progress.to_csv())
+        sys.stdout.write(class_results.named_export(progress.to_csv(), name))
         return 0
+    if name:
+        print(tr("progress.student", lang, name=name))
     print(_table(progress, lang))
+    return 0
+
+
+def _set_name(progress_path, name: str) -> int:
+    from tutor.lessons.class_results import ClassResultsError, save_name
+    from tutor.sanitize import one_line
+
+    try:
+        kept = save_name(progress_path, name)
+    except ClassResultsError as exc:
+        print(f"mailtutor progress: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"mailtutor progress: cannot save the name: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"name kept: {one_line(kept)} (your export carries it: mailtutor progress --export csv)")
+    return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tutor.lessons.class_results import ClassResultsError, merge, summary
+    from tutor.sanitize import one_line
+
+    try:
+        table = merge(Path(p) for p in args.merge)
+    except ClassResultsError as exc:
+        print(f"mailtutor progress: {one_line(str(exc))}", file=sys.stderr)
+        return 1
+    for note in table.notes:
+        print(f"mailtutor progress: {one_line(note)}", file=sys.stderr)
+    if args.out:
+        try:
+            Path(args.out).write_text(table.to_csv(), encoding="utf-8")
+        except OSError as exc:
+            print(
+                f"mailtutor progress: cannot write {one_line(args.out)}: {exc.strerror or exc}",
+                file=sys.stderr,
+            )
+            return 1
+    print("\n".join(one_line(line) if line else "" for line in summary(table).splitlines()))
+    if args.out:
+        print(f"\nThe class table ({len(table.rows)} rows): {args.out}")
+    else:
+        print("\nAdd --out FILE to get the whole class as one CSV table.")
     return 0
 
 

@@ -25,6 +25,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--full", action="store_true", help="print long multi-line replies (RETR) in full"
     )
+    parser.add_argument(
+        "--quiz",
+        action="store_true",
+        help="then print every quiz question with the answer graded right "
+        "(predict: the engine's reply; command: the example and its reply)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,4 +71,11 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         print(f"mailtutor replay: {one_line(str(exc))}", file=sys.stderr)
         return 1
+    if args.quiz:
+        from tutor.lessons.quiz_key import print_key
+
+        if not print_key(printer, runner):
+            sys.stdout.flush()
+            print("mailtutor replay: some answers are not graded right", file=sys.stderr)
+            return 1
     return 0

@@ -378,20 +378,64 @@ def check_overlay(overlay: Overlay, base: Lesson) -> list[Diagnostic]:
 
 
 def check_course(course: Course, path: Path) -> list[Diagnostic]:
+    """The course file against the folder it is in: every listed lesson has a file there that
+    loads, under the id it is listed by; no section is empty; no lesson file is left out."""
     problems: list[Diagnostic] = []
     available = lesson_ids(path.parent)
-    for section in course.sections:
-        for lesson_id in section.lessons:
+    if not course.sections:
+        problems.append(_error(course.pos, "the course has no sections, so it lists no lesson"))
+    for number, section in enumerate(course.sections, 1):
+        if not section.lessons:
+            problems.append(
+                _warning(section.pos, f"section #{number} lists no lessons; it shows up empty")
+            )
+        for index, lesson_id in enumerate(section.lessons):
+            where = section.position_of(index)
             if lesson_id not in available:
                 problems.append(
                     _error(
-                        section.pos,
+                        where,
                         f"no lesson file {lesson_id}.yaml beside "
                         f"the course{did_you_mean(lesson_id, available)}",
                     )
                 )
+                continue
+            problems.extend(_check_listed_lesson(lesson_id, path.parent, where))
     listed = set(course.lesson_ids)
     for lesson_id in available:
         if lesson_id not in listed:
             problems.append(_warning(course.pos, f"lesson '{lesson_id}' is not in any section"))
     return problems
+
+
+def _check_listed_lesson(lesson_id: str, folder: Path, where: Pos) -> list[Diagnostic]:
+    """A listed lesson's file must load (the course screen would show a problem line instead)
+    and carry the id it is listed by (progress is kept by that id)."""
+    lesson_path = folder / f"{lesson_id}.yaml"
+    lesson, found = read_lesson(lesson_path)
+    if lesson is None:
+        errors = sum(1 for d in found if d.is_error)
+        return [
+            _error(
+                where,
+                f"lesson '{lesson_id}': {lesson_path.name} has {errors} error(s) and will not "
+                f"open; run `mailtutor lint {lesson_path}`",
+            )
+        ]
+    if lesson.id != lesson_id:
+        return [
+            _error(
+                where,
+                f"{lesson_path.name} has the id '{lesson.id}', not '{lesson_id}': progress is "
+                f"kept by id, so give file and id the same name",
+            )
+        ]
+    if lesson.id != lesson_id:
+        return [
+            _error(
+                where,
+                f"{lesson_path.name} has the id '{lesson.id}', not '{lesson_id}': progress is "
+                f"kept by id, so give file and id the same name",
+            )
+        ]
+    return []

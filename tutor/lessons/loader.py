@@ -730,16 +730,30 @@ class _LessonReader(NodeReader):
                 if text is not None:
                     title.append(("en", text))
         lessons = []
+        positions = []
         if "lessons" in f:
             for item in self.seq(f["lessons"][1], f"{where}: lessons") or []:
                 lesson_id = self.text(item, f"{where}: lesson id")
                 if lesson_id is None:
                     continue
                 if lesson_id in seen:
-                    self.error(item, f"lesson '{lesson_id}' is listed twice in the course")
+                    # A warning, so the rest of the course is still checked (and shown): the
+                    # course screen lists a lesson once, where it first appears.
+                    self.warn(
+                        item,
+                        f"lesson '{lesson_id}' is listed twice in the course; "
+                        "it is shown only where it first appears",
+                    )
+                    continue
                 seen.add(lesson_id)
                 lessons.append(lesson_id)
-        return Section(title=tuple(title), lessons=tuple(lessons), pos=self.pos(node))
+                positions.append(self.pos(item))
+        return Section(
+            title=tuple(title),
+            lessons=tuple(lessons),
+            pos=self.pos(node),
+            lesson_pos=tuple(positions),
+        )
 
 
 # -- public entry points -----------------------------------------------------------------------

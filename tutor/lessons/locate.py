@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tutor.paths import bundled_lessons_dir
+from tutor.paths import bundled_lessons_dir, teacher_course_dir
 
 from .model import Course
 from .reader import did_you_mean
@@ -45,13 +45,17 @@ def find_lesson(id_or_path: str | Path, folder: Path | None = None) -> Path:
     looks_like_path = path.suffix.lower() in (".yaml", ".yml") or "/" in text or "\\" in text
     if looks_like_path:
         raise LessonNotFound(f"{text}: no such lesson file")
-    folder = folder or lessons_dir()
-    candidate = folder / f"{text}.yaml"
-    if candidate.is_file():
-        return candidate
-    ids = lesson_ids(folder)
+    # An id is looked up in the folder given, else in a teacher's course folder
+    # (--course / $MAILTUTOR_COURSE) and then the bundled lessons.
+    folders = [folder] if folder else [f for f in (teacher_course_dir(), lessons_dir()) if f]
+    for where in folders:
+        candidate = where / f"{text}.yaml"
+        if candidate.is_file():
+            return candidate
+    ids = sorted({i for where in folders for i in lesson_ids(where)})
     listed = ", ".join(ids) if ids else "(none)"
-    raise LessonNotFound(f"no lesson '{text}'{did_you_mean(text, ids)}; bundled lessons: {listed}")
+    kind = "bundled lessons" if folders == [lessons_dir()] else "lessons"
+    raise LessonNotFound(f"no lesson '{text}'{did_you_mean(text, ids)}; {kind}: {listed}")
 
 
 def overlay_path(lesson_path: Path, lang: str) -> Path:

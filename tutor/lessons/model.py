@@ -242,6 +242,11 @@ class Section:
     title: tuple[tuple[str, str], ...]  # lang -> title
     lessons: tuple[str, ...]
     pos: Pos = field(default=NOWHERE, compare=False)
+    # where each lesson id is written, in the order of `lessons` (empty when built in memory)
+    lesson_pos: tuple[Pos, ...] = field(default=(), compare=False)
+
+    def position_of(self, index: int) -> Pos:
+        return self.lesson_pos[index] if index < len(self.lesson_pos) else self.pos
 
     def title_in(self, lang: str) -> str:
         titles = dict(self.title)

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.paths import teacher_course_dir
 from tutor.ui.i18n import tr
 from tutor.ui.widgets import lesson_strings
 from tutor.ui.widgets.lesson_catalog import CourseView, LessonEntry, load_course, progress_text
@@ -88,8 +89,9 @@ class HomeScreen(Screen[None]):
     def __init__(self, lang: str = "en", *, course_dir: Path | None = None) -> None:
         super().__init__()
         self.lang = lang
-        self.course_dir = course_dir  # None: the bundled course; tests give their own folder
-        self._course: CourseView = load_course(lang, course_dir)
+        # None: the bundled course; a teacher's own via --course / $MAILTUTOR_COURSE
+        self.course_dir = course_dir if course_dir is not None else teacher_course_dir()
+        self._course: CourseView = load_course(lang, self.course_dir)
         self._rows: dict[str, _Row] = {}
 
     # -- drawing ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from textual.widgets import Footer, Label
 from tutor.lessons import ReplayError
 from tutor.lessons.runner import find_overlay
 from tutor.ui.i18n import tr
+from tutor.ui.lesson_watch import watch_if_asked
 from tutor.ui.messages import LineEntered
 from tutor.ui.screens.confirm import ConfirmScreen
 from tutor.ui.widgets import lesson_strings
@@ -185,6 +186,7 @@ class LessonScreen(Screen[None]):
         self._server_changed = False
         await self.redraw_pane()
         prompt.focus()
+        self.file_watch = watch_if_asked(self)  # `learn --watch`: reload when the file is saved
 
     def _update_tabs(self) -> None:
         """The narrow layout's tab line: which side is shown, and "●" on a side that changed
