@@ -9,8 +9,10 @@ Screens read `app.lang`; switching language calls `set_lang(lang)` on every scre
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -117,6 +119,30 @@ class MailTutorApp(App[None]):
         return SandboxScreen(
             protocol, world, self.lang, fixed_timestamp=self.fixed_timestamp, store=store
         )
+
+    # -- keys --------------------------------------------------------------------------------
+
+    #: longest wait for a screen that is still being built before a key goes to it anyway
+    MOUNT_WAIT = 2.0
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys wait until the screen on top is built, and are dropped once quitting.
+
+        A key that closes a screen while it is still composing (F1 F1, Esc right after Enter)
+        left its on_mount querying children that had been removed with it; keys after `q`
+        opened screens in an app that was shutting down."""
+        if isinstance(event, (events.Key, events.Paste)):  # from the driver or bubbled back
+            if self._exit:
+                return
+            screen = self.screen
+            if not screen.is_mounted:
+                try:
+                    await asyncio.wait_for(screen._mounted_event.wait(), self.MOUNT_WAIT)
+                except TimeoutError:
+                    pass  # never hang the keyboard: hand it on as Textual would
+            if self._exit:
+                return
+        await super().on_event(event)
 
     # -- actions (bindings and the command palette) -----------------------------------------
 

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Label
 
 from tutor.lessons.runner import find_overlay
 from tutor.ui.i18n import tr
+from tutor.ui.ordered_keys import OrderedKeys
 from tutor.ui.widgets import lesson_strings
 from tutor.ui.widgets.lesson_pane import LessonPane, PaneBlock, PaneView
 from tutor.ui.widgets.lesson_session import draw_connection, open_runner
@@ -37,7 +38,7 @@ def solution_script(lesson: Any) -> list[tuple[int, str]]:
     return [(index, line) for index, step in enumerate(lesson.steps) for line in step.solution]
 
 
-class DemoScreen(Screen[None]):
+class DemoScreen(OrderedKeys, Screen[None]):
     """Plays the lesson `id_or_path`; `autoplay=False` starts paused (tests, step-through)."""
 
     DEFAULT_CSS = """

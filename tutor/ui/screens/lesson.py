@@ -25,6 +25,7 @@ from tutor.lessons import ReplayError
 from tutor.lessons.runner import find_overlay
 from tutor.ui.i18n import tr
 from tutor.ui.messages import LineEntered
+from tutor.ui.ordered_keys import OrderedKeys
 from tutor.ui.screens.confirm import ConfirmScreen
 from tutor.ui.widgets import lesson_strings
 from tutor.ui.widgets.lesson_pane import LessonPane, PaneBlock, PaneView
@@ -45,7 +46,7 @@ from tutor.ui.widgets.transcript import Transcript
 lesson_strings.register_strings()
 
 
-class LessonScreen(Screen[None]):
+class LessonScreen(OrderedKeys, Screen[None]):
     """One lesson, opened by bundled id or path, in `lang`."""
 
     #: below this width the right column shows the lesson or the server state (F3 switches)

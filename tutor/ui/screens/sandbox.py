@@ -28,6 +28,7 @@ from tutor.mail.store import MailStore
 from tutor.protocol.replies import Reply
 from tutor.ui.i18n import localize_bindings, tr
 from tutor.ui.messages import LineEntered
+from tutor.ui.ordered_keys import OrderedKeys
 from tutor.ui.widgets import CommandPrompt, ServerStatePanel, Transcript
 from tutor.ui.widgets.prompt import completion_words
 
@@ -67,7 +68,7 @@ def world_label(world: str) -> str:
     return Path(world).name if is_file else world
 
 
-class SandboxScreen(Screen):
+class SandboxScreen(OrderedKeys, Screen):
     """Free play against a fresh world (see module docstring)."""
 
     # Focus the prompt straight away: Textual's default, the first focusable widget, is the
