@@ -10,6 +10,7 @@ Screens read `app.lang`; switching language calls `set_lang(lang)` on every scre
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from textual import events
@@ -136,10 +137,9 @@ class MailTutorApp(App[None]):
                 return
             screen = self.screen
             if not screen.is_mounted:
-                try:
+                # Never hang the keyboard: after MOUNT_WAIT the key goes on as Textual would.
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(screen._mounted_event.wait(), self.MOUNT_WAIT)
-                except TimeoutError:
-                    pass  # never hang the keyboard: hand it on as Textual would
             if self._exit:
                 return
         await super().on_event(event)
