@@ -13,8 +13,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tutor.ui.app import MailTutorApp
+    from tutor.ui.crash import run_app
     from tutor.ui.i18n import resolve_language
 
     lang = resolve_language(getattr(args, "lang", None))
-    MailTutorApp(start="home", lang=lang).run()
-    return 0
+    return run_app(MailTutorApp(start="home", lang=lang))

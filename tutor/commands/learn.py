@@ -40,6 +40,6 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(problems), file=sys.stderr)
         return 2
     from tutor.ui.app import MailTutorApp
+    from tutor.ui.crash import run_app
 
-    MailTutorApp(start=("lesson", args.lesson), lang=getattr(args, "lang", None)).run()
-    return 0
+    return run_app(MailTutorApp(start=("lesson", args.lesson), lang=getattr(args, "lang", None)))

@@ -63,6 +63,8 @@ class MailTutorApp(App[None]):
         self.set_reactive(MailTutorApp.lang, resolve_language(lang))
         self.fixed_timestamp = fixed_timestamp
         self._start_store = store  # a sandbox world already built (and checked) by the CLI
+        #: the screens open when the app stopped on an exception (bottom to top), for the report
+        self.crash_screens: list[str] | None = None
         if theme:
             self.theme = theme
         localize_bindings(self, self.lang, self.BINDING_TEXT)
@@ -120,6 +122,13 @@ class MailTutorApp(App[None]):
         return SandboxScreen(
             protocol, world, self.lang, fixed_timestamp=self.fixed_timestamp, store=store
         )
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Note which screens were open (for the crash report, tutor.ui.crash), then let
+        Textual stop the app and print the traceback."""
+        if self.crash_screens is None:
+            self.crash_screens = [type(screen).__name__ for screen in self.screen_stack]
+        super()._handle_exception(error)
 
     # -- keys --------------------------------------------------------------------------------
 

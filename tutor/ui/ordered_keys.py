@@ -16,6 +16,9 @@ Two pieces put every key back in order:
   arrows...) run in its own task, in order with the characters it inserts.
 
 Keys that arrive while the app is quitting are dropped: they belonged to a screen that is going.
+And a screen that starts while the app is quitting (Ctrl+Q during start-up, `q` then `p` on the
+course) is not set up at all: Textual composes no children then, so an on_mount that queries
+them would crash on the way out.
 """
 
 from __future__ import annotations
@@ -50,6 +53,11 @@ class OrderedKeys:
     The binding chain is Textual's own (focused widget, its containers, the screen; stopped by a
     modal), so the same binding wins as before; app bindings are left to the app.
     """
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Mount) and app_is_exiting(self):  # type: ignore[arg-type]
+            return  # quitting: no children were composed, nothing to set up
+        await super().on_event(event)  # type: ignore[misc]
 
     async def on_key(self, event: events.Key) -> None:
         screen = self  # a Screen (the mixin goes first in the class's bases)

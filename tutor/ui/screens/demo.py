@@ -76,6 +76,7 @@ class DemoScreen(OrderedKeys, Screen[None]):
         self.speed = DEFAULT_SPEED
         self.playing = autoplay
         self._timer: Timer | None = None
+        self._tick_queued = False  # a tick waits in the screen's queue
 
     def compose(self) -> ComposeResult:
         runner = self.runner
@@ -117,8 +118,16 @@ class DemoScreen(OrderedKeys, Screen[None]):
             self._timer.stop()
             self._timer = None
         if self.playing and not self.done:
-            self._timer = self.set_interval(self.seconds, self._tick)
+            self._timer = self.set_interval(self.seconds, self._queue_tick)
         self._update_status()
+
+    def _queue_tick(self) -> None:
+        """The timer only queues the next line: it is played in the screen's own queue, after
+        the keys pressed before it, and never half-way when the screen closes (a timer's
+        callback runs in the timer's task, and closing the screen cancels that task)."""
+        if not self._tick_queued:
+            self._tick_queued = True
+            self.call_later(self._tick)
 
     def _update_status(self) -> None:
         lang = self.lang
@@ -150,6 +159,9 @@ class DemoScreen(OrderedKeys, Screen[None]):
         await self.query_one(LessonPane).show(view)
 
     async def _tick(self) -> None:
+        self._tick_queued = False
+        if not self.playing:
+            return  # paused (or stepped by hand) after this tick was queued
         await self.play_line()
         if self.done:
             self._schedule()
