@@ -308,6 +308,8 @@ class LessonScreen(OrderedKeys, Screen[None]):
         self._typed = True
         transcript.add_client(line, message_text=message_mode)
         transcript.add_replies(outcome.replies)
+        if not message_mode:
+            self._suggest(line, runner)
         for connection in outcome.connected:  # the next step talks another protocol
             draw_connection(transcript, connection, self.lang)
         await self._sync_session_widgets()
@@ -319,6 +321,15 @@ class LessonScreen(OrderedKeys, Screen[None]):
             self._solution_shown = False
         self._save()
         await self.redraw_pane()
+
+    def _suggest(self, line: str, runner: Any) -> None:
+        """Under the server's own error, the command an unknown verb was close to."""
+        from tutor.ui.screens.sandbox import suggestion_note
+
+        protocol = runner.protocol.value
+        note = suggestion_note(line, protocol, tuple(runner.session.keywords()), self.lang)
+        if note:
+            self.query_one(Transcript).add_note(note)
 
     def _off_track(self, outcome: Any, step_index: int) -> bool:
         """Whether a line that did not pass its step deserves "that did not do it".
