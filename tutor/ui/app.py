@@ -88,6 +88,13 @@ class MailTutorApp(App[None]):
         if self._start_kind() == "lesson":
             self.push_screen(self.start_screen())
 
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """Push a screen; a full screen (a lesson, a sandbox, help) starts without the toasts
+        of the one it covers ("Pick a lesson…" lingered over the lesson it opened)."""
+        if not getattr(screen, "is_modal", False):
+            self.clear_notifications()
+        return super().push_screen(screen, *args, **kwargs)
+
     def screens_below(self, screen: Any) -> int:
         """How many of mailtutor's own screens lie under `screen` (Textual's empty default
         screen, under a lesson started by `mailtutor learn`, does not count)."""

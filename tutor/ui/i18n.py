@@ -313,6 +313,13 @@ register(
             "ru": "в статье она названа {typed}, но {rfc} называет её {keyword}: "
             "сервер знает только {keyword}, в состоянии {states}",
         },
+        "lesson.quiz_waits": {
+            "en": "The quiz opens once the steps are done: you are at step {step} of {steps} "
+            "(F8 plays the lesson by itself).",
+            "ru": "Тест откроется, когда шаги будут пройдены: вы на шаге {step} из {steps} "
+            "(F8 — урок покажет себя сам).",
+        },
+        "lesson.pane.scroll": {"en": "PgUp/PgDn scroll", "ru": "PgUp/PgDn — прокрутка"},
         "dym.state.TRANSACTION": {
             "en": "TRANSACTION (after login)",
             "ru": "TRANSACTION (после входа)",

@@ -220,7 +220,7 @@ class HomeScreen(OrderedKeys, Screen[None]):
 
     def action_resume(self) -> None:
         if self._course.resume is None:
-            self.notify(tr("home.resume.none", self.lang))
+            self.notify(tr("home.resume.none", self.lang), timeout=3)
             return
         self.open_lesson(self._course.resume.id)
 
