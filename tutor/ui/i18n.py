@@ -320,6 +320,12 @@ register(
             "(F8 — урок покажет себя сам).",
         },
         "lesson.pane.scroll": {"en": "PgUp/PgDn scroll", "ru": "PgUp/PgDn — прокрутка"},
+        "record.renamed": {
+            "en": "a lesson file is named after its id (a-z, 0-9, -): {better} instead of "
+            "{name}? Enter saves it",
+            "ru": "файл урока называется по его id (a-z, 0-9, -): {better} вместо {name}? "
+            "Enter — сохранить",
+        },
         "dym.state.TRANSACTION": {
             "en": "TRANSACTION (after login)",
             "ru": "TRANSACTION (после входа)",
