@@ -20,6 +20,7 @@ from textual.reactive import reactive
 
 from tutor.mail.store import MailStore
 from tutor.ui.i18n import localize_bindings, resolve_language, tr
+from tutor.ui.ordered_keys import OrderedKeys, expect_handling, runs_a_binding, wait_until_handled
 
 StartSpec = str | tuple[str, ...]
 
@@ -157,6 +158,18 @@ class MailTutorApp(App[None]):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(screen._mounted_event.wait(), self.MOUNT_WAIT)
             if self._exit:
+                return
+            if (
+                isinstance(event, events.Key)
+                and not event.is_forwarded
+                and isinstance(screen, OrderedKeys)
+                and runs_a_binding(screen, event.key)
+            ):
+                # The screen runs this binding in its own queue (tutor.ui.ordered_keys): the
+                # next key waits until it has, so a screen it opens gets the keys after it.
+                expect_handling(event)
+                await super().on_event(event)
+                await wait_until_handled(event, self.MOUNT_WAIT)
                 return
         await super().on_event(event)
 

@@ -15,6 +15,11 @@ Two pieces put every key back in order:
 - `run_own_binding`, for a focused widget that takes text: its own bindings (Enter, Backspace,
   arrows...) run in its own task, in order with the characters it inserts.
 
+The app hands a key that runs one of these bindings on only after it is handled
+(`KeyBarrier`): a binding that opens or closes a screen (Esc, F7, `p`) then takes effect before
+the next key is given to a widget, so the keys typed after it reach the new screen, as they do
+when Textual runs bindings in the app's task.
+
 Keys that arrive while the app is quitting are dropped: they belonged to a screen that is going.
 And a screen that starts while the app is quitting (Ctrl+Q during start-up, `q` then `p` on the
 course) is not set up at all: Textual composes no children then, so an on_mount that queries
@@ -23,8 +28,45 @@ them would crash on the way out.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from textual import events
 from textual.dom import DOMNode
+
+#: the attribute of a Key event holding the asyncio.Event set once the key is handled
+HANDLED = "_mailtutor_handled"
+
+
+def mark_handled(event: events.Key) -> None:
+    """Tell the app (KeyBarrier) that `event` has been dealt with, whichever way."""
+    handled = getattr(event, HANDLED, None)
+    if handled is not None:
+        handled.set()
+
+
+def runs_a_binding(screen: DOMNode, key: str) -> bool:
+    """Whether `key` runs a (non-priority, non-app) binding in `screen`'s chain now."""
+    app = screen.app
+    for namespace, bindings in screen._modal_binding_chain:  # type: ignore[attr-defined]
+        if namespace is app:
+            return False
+        if any(not b.priority for b in bindings.key_to_bindings.get(key, ())):
+            return True
+    return False
+
+
+async def wait_until_handled(event: events.Key, timeout: float) -> None:
+    """Wait (at most `timeout` s) for the screen to handle `event` (see mark_handled)."""
+    handled = getattr(event, HANDLED, None)
+    if handled is not None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(handled.wait(), timeout)
+
+
+def expect_handling(event: events.Key) -> None:
+    """Give `event` the flag that mark_handled sets."""
+    setattr(event, HANDLED, asyncio.Event())
 
 
 def app_is_exiting(node: DOMNode) -> bool:
@@ -40,10 +82,13 @@ async def run_own_binding(node: DOMNode, event: events.Key) -> bool:
     for binding in node._bindings.key_to_bindings.get(event.key, ()):
         if binding.priority:
             continue  # the app ran priority bindings before the key got here
-        if await node.app.run_action(binding.action, node):
-            event.stop()
-            event.prevent_default()
-            return True
+        try:
+            if await node.app.run_action(binding.action, node):
+                event.stop()
+                event.prevent_default()
+                return True
+        finally:
+            mark_handled(event)
     return False
 
 
@@ -60,6 +105,12 @@ class OrderedKeys:
         await super().on_event(event)  # type: ignore[misc]
 
     async def on_key(self, event: events.Key) -> None:
+        try:
+            await self._run_binding(event)
+        finally:
+            mark_handled(event)  # the app may hand on the next key now
+
+    async def _run_binding(self, event: events.Key) -> None:
         screen = self  # a Screen (the mixin goes first in the class's bases)
         if app_is_exiting(screen):  # type: ignore[arg-type]
             event.stop()
