@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"mailtutor: course: {one_line(problem)}", file=sys.stderr)
         return 2
     from tutor.ui.app import MailTutorApp
+    from tutor.ui.crash import run_app
 
     # None when --lang was not given: the app then takes the language chosen last time
-    MailTutorApp(start="home", lang=getattr(args, "lang", None)).run()
-    return 0
+    return run_app(MailTutorApp(start="home", lang=getattr(args, "lang", None)))

@@ -45,9 +45,9 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(problems), file=sys.stderr)
         return 2
     from tutor.ui.app import MailTutorApp
+    from tutor.ui.crash import run_app
     from tutor.ui.lesson_watch import APP_FLAG
 
     app = MailTutorApp(start=("lesson", args.lesson), lang=getattr(args, "lang", None))
     setattr(app, APP_FLAG, bool(getattr(args, "watch", False)))
-    app.run()
-    return 0
+    return run_app(app)

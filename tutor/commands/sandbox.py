@@ -29,11 +29,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
     from tutor.ui.app import MailTutorApp
+    from tutor.ui.crash import run_app
 
     app = MailTutorApp(
         start=("sandbox", args.protocol, args.world),
         lang=getattr(args, "lang", None),
         store=store,
     )
-    app.run()
-    return 0
+    return run_app(app)

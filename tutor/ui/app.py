@@ -10,14 +10,18 @@ Screens read `app.lang`; switching language calls `set_lang(lang)` on every scre
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
 from tutor.mail.store import MailStore
 from tutor.ui.i18n import LANGUAGES, localize_bindings, resolve_language, tr
+from tutor.ui.ordered_keys import OrderedKeys, expect_handling, runs_a_binding, wait_until_handled
 from tutor.ui.settings import save_language
 
 StartSpec = str | tuple[str, ...]
@@ -64,6 +68,8 @@ class MailTutorApp(App[None]):
             save_language(lang)
         self.fixed_timestamp = fixed_timestamp
         self._start_store = store  # a sandbox world already built (and checked) by the CLI
+        #: the screens open when the app stopped on an exception (bottom to top), for the report
+        self.crash_screens: list[str] | None = None
         if theme:
             self.theme = theme
         localize_bindings(self, self.lang, self.BINDING_TEXT)
@@ -86,6 +92,13 @@ class MailTutorApp(App[None]):
     def on_mount(self) -> None:
         if self._start_kind() == "lesson":
             self.push_screen(self.start_screen())
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """Push a screen; a full screen (a lesson, a sandbox, help) starts without the toasts
+        of the one it covers ("Pick a lesson…" lingered over the lesson it opened)."""
+        if not getattr(screen, "is_modal", False):
+            self.clear_notifications()
+        return super().push_screen(screen, *args, **kwargs)
 
     def screens_below(self, screen: Any) -> int:
         """How many of mailtutor's own screens lie under `screen` (Textual's empty default
@@ -121,6 +134,48 @@ class MailTutorApp(App[None]):
         return SandboxScreen(
             protocol, world, self.lang, fixed_timestamp=self.fixed_timestamp, store=store
         )
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Note which screens were open (for the crash report, tutor.ui.crash), then let
+        Textual stop the app and print the traceback."""
+        if self.crash_screens is None:
+            self.crash_screens = [type(screen).__name__ for screen in self.screen_stack]
+        super()._handle_exception(error)
+
+    # -- keys --------------------------------------------------------------------------------
+
+    #: longest wait for a screen that is still being built before a key goes to it anyway
+    MOUNT_WAIT = 2.0
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys wait until the screen on top is built, and are dropped once quitting.
+
+        A key that closes a screen while it is still composing (F1 F1, Esc right after Enter)
+        left its on_mount querying children that had been removed with it; keys after `q`
+        opened screens in an app that was shutting down."""
+        if isinstance(event, (events.Key, events.Paste)):  # from the driver or bubbled back
+            if self._exit:
+                return
+            screen = self.screen
+            if not screen.is_mounted:
+                # Never hang the keyboard: after MOUNT_WAIT the key goes on as Textual would.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(screen._mounted_event.wait(), self.MOUNT_WAIT)
+            if self._exit:
+                return
+            if (
+                isinstance(event, events.Key)
+                and not event.is_forwarded
+                and isinstance(screen, OrderedKeys)
+                and runs_a_binding(screen, event.key)
+            ):
+                # The screen runs this binding in its own queue (tutor.ui.ordered_keys): the
+                # next key waits until it has, so a screen it opens gets the keys after it.
+                expect_handling(event)
+                await super().on_event(event)
+                await wait_until_handled(event, self.MOUNT_WAIT)
+                return
+        await super().on_event(event)
 
     # -- actions (bindings and the command palette) -----------------------------------------
 

@@ -514,6 +514,40 @@ register(
 )
 
 
+# Did-you-mean notes at the prompt (tutor.ui.did_you_mean) and other notes of the robustness work.
+register(
+    {
+        "dym.near": {
+            "en": "did you mean {keyword}? ({typed} is not a {protocol} command; F1 lists them)",
+            "ru": "может быть, {keyword}? ({typed} — не команда {protocol}; список — F1)",
+        },
+        "dym.article": {
+            "en": "the article calls it {typed}, but {rfc} names it {keyword}: "
+            "the server knows only {keyword}, in state {states}",
+            "ru": "в статье она названа {typed}, но {rfc} называет её {keyword}: "
+            "сервер знает только {keyword}, в состоянии {states}",
+        },
+        "lesson.quiz_waits": {
+            "en": "The quiz opens once the steps are done: you are at step {step} of {steps} "
+            "(F8 plays the lesson by itself).",
+            "ru": "Тест откроется, когда шаги будут пройдены: вы на шаге {step} из {steps} "
+            "(F8 — урок покажет себя сам).",
+        },
+        "lesson.pane.scroll": {"en": "PgUp/PgDn scroll", "ru": "PgUp/PgDn — прокрутка"},
+        "record.renamed": {
+            "en": "a lesson file is named after its id (a-z, 0-9, -): {better} instead of "
+            "{name}? Enter saves it",
+            "ru": "файл урока называется по его id (a-z, 0-9, -): {better} вместо {name}? "
+            "Enter — сохранить",
+        },
+        "dym.state.TRANSACTION": {
+            "en": "TRANSACTION (after login)",
+            "ru": "TRANSACTION (после входа)",
+        },
+    }
+)
+
+
 def localize_bindings(node: object, lang: str, texts: Mapping[str, str]) -> None:
     """Give a widget's or screen's bindings descriptions in `lang` (the footer shows them).
 

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Label
 
 from tutor.lessons.runner import find_overlay
 from tutor.ui.i18n import tr
+from tutor.ui.ordered_keys import OrderedKeys
 from tutor.ui.widgets import lesson_strings
 from tutor.ui.widgets.lesson_pane import LessonPane, PaneBlock, PaneView
 from tutor.ui.widgets.lesson_session import draw_connection, open_runner
@@ -37,7 +38,7 @@ def solution_script(lesson: Any) -> list[tuple[int, str]]:
     return [(index, line) for index, step in enumerate(lesson.steps) for line in step.solution]
 
 
-class DemoScreen(Screen[None]):
+class DemoScreen(OrderedKeys, Screen[None]):
     """Plays the lesson `id_or_path`; `autoplay=False` starts paused (tests, step-through)."""
 
     DEFAULT_CSS = """
@@ -75,6 +76,7 @@ class DemoScreen(Screen[None]):
         self.speed = DEFAULT_SPEED
         self.playing = autoplay
         self._timer: Timer | None = None
+        self._tick_queued = False  # a tick waits in the screen's queue
 
     def compose(self) -> ComposeResult:
         runner = self.runner
@@ -116,8 +118,16 @@ class DemoScreen(Screen[None]):
             self._timer.stop()
             self._timer = None
         if self.playing and not self.done:
-            self._timer = self.set_interval(self.seconds, self._tick)
+            self._timer = self.set_interval(self.seconds, self._queue_tick)
         self._update_status()
+
+    def _queue_tick(self) -> None:
+        """The timer only queues the next line: it is played in the screen's own queue, after
+        the keys pressed before it, and never half-way when the screen closes (a timer's
+        callback runs in the timer's task, and closing the screen cancels that task)."""
+        if not self._tick_queued:
+            self._tick_queued = True
+            self.call_later(self._tick)
 
     def _update_status(self) -> None:
         lang = self.lang
@@ -149,6 +159,9 @@ class DemoScreen(Screen[None]):
         await self.query_one(LessonPane).show(view)
 
     async def _tick(self) -> None:
+        self._tick_queued = False
+        if not self.playing:
+            return  # paused (or stepped by hand) after this tick was queued
         await self.play_line()
         if self.done:
             self._schedule()

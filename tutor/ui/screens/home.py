@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from tutor.paths import teacher_course_dir
 from tutor.ui.i18n import tr
+from tutor.ui.ordered_keys import OrderedKeys
 from tutor.ui.widgets import lesson_strings
 from tutor.ui.widgets.lesson_catalog import CourseView, LessonEntry, load_course, progress_text
 
@@ -39,7 +40,7 @@ class _Row:
     target: str  # lesson id or protocol
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(OrderedKeys, Screen[None]):
     """The course list. Enter opens the highlighted row; R resumes; L switches the language."""
 
     DEFAULT_CSS = """
@@ -225,7 +226,7 @@ class HomeScreen(Screen[None]):
 
     def action_resume(self) -> None:
         if self._course.resume is None:
-            self.notify(tr("home.resume.none", self.lang))
+            self.notify(tr("home.resume.none", self.lang), timeout=3)
             return
         self.open_lesson(self._course.resume.id)
 
@@ -253,6 +254,8 @@ class HomeScreen(Screen[None]):
         """Read course and progress again and draw everything anew (language or progress)."""
         self._course = load_course(self.lang, self.course_dir)
         await self.recompose()
+        if not self.is_attached:
+            return  # switched away while it was being rebuilt: nothing to show it on
         self.on_mount()
         self.refresh_bindings()
 

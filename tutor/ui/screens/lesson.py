@@ -23,9 +23,11 @@ from textual.widgets import Footer, Label
 
 from tutor.lessons import ReplayError
 from tutor.lessons.runner import find_overlay
+from tutor.ui.footer_fit import show_what_fits
 from tutor.ui.i18n import tr
 from tutor.ui.lesson_watch import watch_if_asked
 from tutor.ui.messages import LineEntered
+from tutor.ui.ordered_keys import OrderedKeys
 from tutor.ui.screens.confirm import ConfirmScreen
 from tutor.ui.widgets import lesson_strings
 from tutor.ui.widgets.lesson_catalog import lesson_numbers, progress_text
@@ -47,7 +49,7 @@ from tutor.ui.widgets.transcript import Transcript
 lesson_strings.register_strings()
 
 
-class LessonScreen(Screen[None]):
+class LessonScreen(OrderedKeys, Screen[None]):
     """One lesson, opened by bundled id or path, in `lang`."""
 
     #: below this width the right column shows the lesson or the server state (F3 switches)
@@ -87,15 +89,21 @@ class LessonScreen(Screen[None]):
         Binding("f2", "hint", "Hint", id="lesson.hint"),
         Binding("f3", "toggle_panel", "Lesson/Server", id="lesson.toggle_panel"),
         Binding("f5", "reset_step", "Redo step", id="lesson.reset_step"),
-        # Restart is rare and asks first; kept out of the footer so the keys fit 80 columns in
-        # Russian too (the palette and F6 still reach it).
+        # F7, F8, F6 show in the footer where they fit (FOOTER_OPTIONAL, in that order of
+        # preference), so the footer never clips; they always work and are in the palette.
         Binding("f6", "reset_lesson", "Restart", id="lesson.reset_lesson", show=False),
-        Binding("f7", "quiz", "Quiz", id="lesson.quiz"),
+        Binding("f7", "quiz", "Quiz", id="lesson.quiz", show=False),
         Binding("f8", "demo", "Demo", id="lesson.demo", show=False),
         Binding("escape", "back", "Course", id="lesson.back"),
         # The prompt offers Enter or Ctrl+N for a new connection after the server hung up.
         Binding("ctrl+n", "reset_step", "New connection", id="lesson.new_session", show=False),
+        # The prompt keeps focus; these scroll the lesson so far (said on the pane's border).
+        Binding("pageup", "scroll_pane(-1)", show=False, id="lesson.page_up"),
+        Binding("pagedown", "scroll_pane(1)", show=False, id="lesson.page_down"),
     ]
+
+    #: footer keys shown only where they fit, most wanted first
+    FOOTER_OPTIONAL = ("lesson.quiz", "lesson.demo", "lesson.reset_lesson")
 
     def __init__(self, id_or_path: str, lang: str = "en") -> None:
         super().__init__()
@@ -142,8 +150,15 @@ class LessonScreen(Screen[None]):
     def on_resize(self) -> None:
         narrow = self.app.size.width < self.NARROW_WIDTH
         if narrow != self.has_class("-narrow"):
-            self.set_class(narrow, "-narrow")
-            self.refresh_bindings()  # F3 is offered only when narrow
+            self.set_class(narrow, "-narrow")  # F3 is offered only when narrow
+        self._fit_footer()
+
+    def _fit_footer(self) -> None:
+        """Show F7, F8, F6 in the footer as far as they fit beside the keys always shown."""
+        if self.runner is None:
+            return
+        show_what_fits(self, self.FOOTER_OPTIONAL, self.app.size.width)
+        self.refresh_bindings()
 
     def _world_name(self) -> str:
         world = self.runner.lesson.world if self.runner else ""
@@ -151,6 +166,7 @@ class LessonScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         lesson_strings.localize_bindings(self, self.lang)
+        self._fit_footer()
         if self.runner is None:
             self.app.notify(
                 tr("lesson.not_found", self.lang, error=self.load_error),
@@ -162,7 +178,9 @@ class LessonScreen(Screen[None]):
             return
         runner = self.runner
         self.title = runner.text(runner.lesson, "title")
-        self.query_one(LessonPane).border_title = Text(self.title)  # data, not markup
+        pane = self.query_one(LessonPane)
+        pane.border_title = Text(self.title)  # data, not markup
+        pane.border_subtitle = tr("lesson.pane.scroll", self.lang)
         for message in self.progress.messages:
             self.notify(message, severity="warning", timeout=8, markup=False)
         prompt = self.query_one(CommandPrompt)
@@ -229,9 +247,8 @@ class LessonScreen(Screen[None]):
     def pane_view(self) -> PaneView:
         """What the pane shows now, from the runner's state and this screen's feedback."""
         runner, lang = self.runner, self.lang
-        feedback = self._feedback_blocks()
-        before = tuple(b for b in feedback if b.kind in ("after", "note"))
-        blocks: list[PaneBlock] = [b for b in feedback if b.kind not in ("after", "note")]
+        history, before = self._lesson_so_far()
+        blocks: list[PaneBlock] = self._feedback_blocks()
         if runner.finished:
             body = runner.text(runner.lesson, "finish") or ""
             quiz = len(runner.lesson.quiz)
@@ -248,7 +265,7 @@ class LessonScreen(Screen[None]):
                     f"{best}\n\n{next_text}" if best else next_text,
                 )
             )
-            return PaneView(tr("lesson.finished", lang), body, tuple(blocks), before)
+            return PaneView(tr("lesson.finished", lang), body, tuple(blocks), before, history)
         step = runner.current_step
         body = runner.text(step, "say")
         for hint in runner.shown_hints:  # those that still apply in the server's state
@@ -265,7 +282,35 @@ class LessonScreen(Screen[None]):
             if intro:
                 blocks.append(PaneBlock("intro", tr("lesson.intro", lang), intro))
         heading = tr("lesson.step", lang, step=runner.step_index + 1, steps=runner.step_count)
-        return PaneView(heading, body, tuple(blocks), before)
+        return PaneView(heading, body, tuple(blocks), before, history)
+
+    def _lesson_so_far(self) -> tuple[tuple[PaneBlock, ...], tuple[PaneBlock, ...]]:
+        """(history, before): the intro and every step passed so far with its task, what it
+        taught and its article note; `before` is the last passed step's after and note, shown
+        just above the current task, the rest scroll above it."""
+        runner, lang = self.runner, self.lang
+        steps = runner.lesson.steps
+        passed = len(steps) if runner.finished else runner.step_index
+        history: list[PaneBlock] = []
+        intro = runner.text(runner.lesson, "intro")
+        if intro and (self._typed or passed):
+            history.append(PaneBlock("intro", tr("lesson.intro", lang), intro))
+        before: list[PaneBlock] = []
+        for index in range(passed):
+            step = steps[index]
+            title = "✓ " + tr("lesson.step", lang, step=index + 1, steps=len(steps))
+            history.append(PaneBlock("done", title, runner.text(step, "say")))
+            taught = before if index == passed - 1 else history
+            after = runner.text(step, "after")
+            if after:
+                taught.append(PaneBlock("after", tr("lesson.block.after", lang), after))
+            note = runner.text(step, "note")
+            if note:
+                taught.append(PaneBlock("note", tr("lesson.block.note", lang), note))
+        if not before and self._last is not None and self._last[0] in ("passed", "finished"):
+            # A step with nothing to say still gets its tick right after it passed.
+            before.append(PaneBlock("after", tr("lesson.block.after", lang), ""))
+        return tuple(history), tuple(before)
 
     def _best_text(self) -> str:
         """The lesson's best numbers, as the course list and `mailtutor progress` show them."""
@@ -294,7 +339,7 @@ class LessonScreen(Screen[None]):
             # The footer's keys depend on this alone (hint, redo step / quiz); redrawing the
             # footer is costly, so only when it flips.
             self._footer_finished = self.runner.finished
-            self.refresh_bindings()
+            self._fit_footer()
 
     # -- typing --------------------------------------------------------------------------------
 
@@ -320,11 +365,15 @@ class LessonScreen(Screen[None]):
             # Enter on a closed connection: like the sandbox, a fresh one (for this step).
             await self._restart_step()
             return
+        if not message_mode and not line.strip():
+            return  # an empty Enter at a command prompt: nothing to send, nothing to count
         was_step = runner.step_index
         outcome = runner.submit(line)
         self._typed = True
         transcript.add_client(line, message_text=message_mode)
         transcript.add_replies(outcome.replies)
+        if not message_mode:
+            self._suggest(line, runner)
         for connection in outcome.connected:  # the next step talks another protocol
             draw_connection(transcript, connection, self.lang)
         await self._sync_session_widgets()
@@ -336,6 +385,15 @@ class LessonScreen(Screen[None]):
             self._solution_shown = False
         self._save()
         await self.redraw_pane()
+
+    def _suggest(self, line: str, runner: Any) -> None:
+        """Under the server's own error, the command an unknown verb was close to."""
+        from tutor.ui.screens.sandbox import suggestion_note
+
+        protocol = runner.protocol.value
+        note = suggestion_note(line, protocol, tuple(runner.session.keywords()), self.lang)
+        if note:
+            self.query_one(Transcript).add_note(note)
 
     def _off_track(self, outcome: Any, step_index: int) -> bool:
         """Whether a line that did not pass its step deserves "that did not do it".
@@ -349,22 +407,12 @@ class LessonScreen(Screen[None]):
         return len(self.runner.lesson.steps[step_index].solution) <= 1
 
     def _feedback_blocks(self) -> list[PaneBlock]:
-        """What to say about the last line: the passed step's after-text and note, or the
-        mistake's message, or that the line did not do what the step asks."""
+        """What to say under the task about the last line: the mistake's message, or that the
+        line did not do what the step asks (what a passed step taught is in _lesson_so_far)."""
         if self._last is None:
             return []
-        lang, runner = self.lang, self.runner
+        lang = self.lang
         kind, step_index, message = self._last
-        if kind in ("passed", "finished"):
-            step = runner.lesson.steps[step_index]
-            blocks = []
-            after = runner.text(step, "after")
-            if after:
-                blocks.append(PaneBlock("after", tr("lesson.block.after", lang), after))
-            note = runner.text(step, "note")
-            if note:
-                blocks.append(PaneBlock("note", tr("lesson.block.note", lang), note))
-            return blocks or [PaneBlock("after", tr("lesson.block.after", lang), "")]
         if kind == "mistake" and message:
             return [PaneBlock("mistake", tr("lesson.block.mistake", lang), message)]
         if kind == "remark" and message:  # a fine line, only not this step's
@@ -372,7 +420,7 @@ class LessonScreen(Screen[None]):
         if kind == "none":
             text = tr("lesson.block.no_match", lang)
             return [PaneBlock("mistake", tr("lesson.block.mistake", lang), text)]
-        return []  # "waiting" or "ignored": nothing to say yet
+        return []  # passed, "waiting" or "ignored": nothing to say under the task
 
     def set_lang(self, lang: str) -> None:
         """Redraw in another language (the app calls this when the language changes)."""
@@ -380,12 +428,15 @@ class LessonScreen(Screen[None]):
         lesson_strings.localize_bindings(self, lang)
         if self.runner is None:
             return
+        self._fit_footer()
         self.runner.lang = lang
         self.runner.overlay = find_overlay(self.runner.lesson, lang)
         if self._last is not None and self._last[0] in ("mistake", "remark"):
             self._last = None  # its message was translated when it was said
         self.title = self.runner.text(self.runner.lesson, "title")
-        self.query_one(LessonPane).border_title = Text(self.title)  # data, not markup
+        pane = self.query_one(LessonPane)
+        pane.border_title = Text(self.title)  # data, not markup
+        pane.border_subtitle = tr("lesson.pane.scroll", lang)
         self.query_one(CommandPrompt).set_lang(lang)
         self.query_one(ServerStatePanel).set_lang(lang)
         self.call_later(self.redraw_pane)
@@ -403,7 +454,8 @@ class LessonScreen(Screen[None]):
         if action in ("hint", "reset_step"):
             return not finished
         if action == "quiz":
-            return bool(self.runner.lesson.quiz) and finished
+            # Always on when there is a quiz: before the steps are done F7 says why it waits.
+            return bool(self.runner.lesson.quiz)
         if action == "toggle_panel":
             return self.has_class("-narrow")
         return True
@@ -447,6 +499,15 @@ class LessonScreen(Screen[None]):
 
         protocol = self.runner.protocol.value if self.runner is not None else "pop3"
         self.app.push_screen(HelpScreen(protocol, self.lang))
+
+    def action_scroll_pane(self, direction: int) -> None:
+        """PgUp/PgDn: page through the lesson so far, the prompt keeping the focus."""
+        self._show_lesson_side()
+        pane = self.query_one(LessonPane)
+        if direction < 0:
+            pane.scroll_page_up(animate=False)
+        else:
+            pane.scroll_page_down(animate=False)
 
     def action_toggle_panel(self) -> None:
         self.toggle_class("-show-server")
@@ -497,8 +558,15 @@ class LessonScreen(Screen[None]):
         if not self.runner.lesson.quiz:
             self.notify(tr("lesson.no_quiz", self.lang))
             return
-        if not self.runner.finished:
-            self.notify(tr("lesson.quiz_after", self.lang))
+        runner = self.runner
+        done_before = self.progress.lesson(runner.lesson.id).done
+        if not runner.finished and not done_before:
+            # A lesson finished earlier opens its quiz at once; else say why it waits.
+            step = min(runner.step_index + 1, runner.step_count)
+            self.notify(
+                tr("lesson.quiz_waits", self.lang, step=step, steps=runner.step_count),
+                timeout=5,
+            )
             return
         from tutor.ui.screens.quiz import QuizScreen
 

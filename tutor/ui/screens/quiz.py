@@ -37,6 +37,7 @@ from tutor.lessons import AnswerError, Question, QuestionType
 from tutor.lessons.progress import Progress
 from tutor.lessons.quiz import parse_number
 from tutor.ui.i18n import tr
+from tutor.ui.ordered_keys import OrderedKeys
 from tutor.ui.widgets import lesson_strings
 from tutor.ui.widgets.lesson_session import save_progress
 from tutor.ui.widgets.quiz_order import OrderList
@@ -75,7 +76,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-class QuizScreen(Screen[None]):
+class QuizScreen(OrderedKeys, Screen[None]):
     """Ask the lesson's questions in order; Esc goes back to the lesson."""
 
     DEFAULT_CSS = """
@@ -292,19 +293,21 @@ class QuizScreen(Screen[None]):
         text = widget.value.strip()
         return text or None
 
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+    # Checked here, in the screen's own queue (not in a worker): the keys that follow (Enter,
+    # n, r, Esc) wait until the grade is drawn, so none of them finds the question half gone.
+    async def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         # Choosing an option (Enter or Space on it) is the answer.
         event.stop()
-        self.run_worker(self.action_check(), exclusive=True)
+        await self.action_check()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.run_worker(self.action_check(), exclusive=True)
+        await self.action_check()
 
-    def on_option_list_option_selected(self, event: Any) -> None:
+    async def on_option_list_option_selected(self, event: Any) -> None:
         if isinstance(event.option_list, OrderList):
             event.stop()
-            self.run_worker(self.action_check(), exclusive=True)
+            await self.action_check()
 
     async def action_check(self) -> None:
         if self.finished:

@@ -8,6 +8,7 @@ dismisses with the path written, or None when cancelled.
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 from rich.text import Text
@@ -26,6 +27,14 @@ def lesson_id_for(path: str) -> str:
     """A lesson id from the file name: lower case, letters, digits and dashes."""
     stem = Path(path).name.split(".", 1)[0].lower()
     return re.sub(r"[^a-z0-9]+", "-", stem).strip("-") or "recorded-lesson"
+
+
+def with_real_path(text: str, lesson_id: str, path: Path) -> str:
+    """The recorder's header says `mailtutor lint <id>.yaml`; name the file where it really is."""
+    shown = shlex.quote(str(path))
+    for command in ("lint", "replay"):
+        text = text.replace(f"mailtutor {command} {lesson_id}.yaml", f"mailtutor {command} {shown}")
+    return text
 
 
 class RecordScreen(ModalScreen[str | None]):
@@ -92,6 +101,7 @@ class RecordScreen(ModalScreen[str | None]):
         self.lang = lang
         self.default_path = default_path or f"./{protocol}-recorded.yaml"
         self._confirm_overwrite: Path | None = None
+        self._offered_name: str | None = None  # a file name put in the box by this dialog
         localize_bindings(self, lang, self.BINDING_TEXT)
 
     def compose(self) -> ComposeResult:
@@ -125,7 +135,9 @@ class RecordScreen(ModalScreen[str | None]):
         self.query_one("#record-error", Static).update(Text(message))  # paths are not markup
 
     @on(Input.Changed, "#record-path")
-    def _path_changed(self) -> None:
+    def _path_changed(self, event: Input.Changed) -> None:
+        if event.value == self._offered_name:
+            return  # the name this dialog just offered: its explanation stays
         self._confirm_overwrite = None
         self.show_error("")
 
@@ -142,6 +154,15 @@ class RecordScreen(ModalScreen[str | None]):
         path = Path(raw).expanduser()
         if path.is_dir():
             path = path / Path(self.default_path).name
+        lesson_id = lesson_id_for(str(path))
+        if path.name != f"{lesson_id}.yaml":
+            # A lesson's file is named after its id (lower case, digits, dashes), or lint warns:
+            # offer that name in the box, and save when Enter confirms it.
+            better = path.with_name(f"{lesson_id}.yaml")
+            self._offered_name = str(better)
+            self.query_one("#record-path", Input).value = str(better)
+            self.show_error(tr("record.renamed", lang, name=path.name, better=better.name))
+            return
         if path.exists() and self._confirm_overwrite != path:
             self._confirm_overwrite = path
             self.show_error(tr("record.exists", lang, path=str(path)))
@@ -159,10 +180,10 @@ class RecordScreen(ModalScreen[str | None]):
                 self.exchanges,
                 protocol=self.protocol,
                 world=self.world,
-                lesson_id=lesson_id_for(str(path)),
+                lesson_id=lesson_id,
                 title=title,
             )
-            path.write_text(text, encoding="utf-8")
+            path.write_text(with_real_path(text, lesson_id, path), encoding="utf-8")
         except OSError as exc:
             self.show_error(tr("record.failed", lang, error=exc.strerror or exc))
             return

@@ -26,8 +26,9 @@ from textual.widgets import Footer
 
 from tutor.mail.store import MailStore
 from tutor.protocol.replies import Reply
-from tutor.ui.i18n import localize_bindings, tr
+from tutor.ui.i18n import has, localize_bindings, tr
 from tutor.ui.messages import LineEntered
+from tutor.ui.ordered_keys import OrderedKeys
 from tutor.ui.widgets import CommandPrompt, ServerStatePanel, Transcript
 from tutor.ui.widgets.prompt import completion_words
 
@@ -46,6 +47,30 @@ def command_reference(protocol: str) -> tuple[Any, ...]:
     from tutor.protocol.smtp import SMTP_COMMANDS
 
     return SMTP_COMMANDS
+
+
+def suggestion_note(line: str, protocol: str, known: tuple[str, ...], lang: str) -> str | None:
+    """A note for the transcript when the line's verb is not a command: the one it was
+    probably meant to be (tutor.ui.did_you_mean), or None."""
+    from tutor.ui.did_you_mean import suggest
+
+    found = suggest(line, command_reference(protocol), known)
+    if found is None:
+        return None
+    if found.article_name:
+        states = ", ".join(
+            tr(f"dym.state.{state}", lang) if has(f"dym.state.{state}", lang) else state
+            for state in found.states
+        )
+        return tr(
+            "dym.article",
+            lang,
+            typed=found.typed,
+            keyword=found.keyword,
+            rfc=found.rfc,
+            states=states,
+        )
+    return tr("dym.near", lang, typed=found.typed, keyword=found.keyword, protocol=protocol.upper())
 
 
 def open_session(protocol: str, store: MailStore, fixed_timestamp: str | None = None) -> Any:
@@ -71,7 +96,7 @@ def world_label(world: str) -> str:
     return Path(world).name if is_file else world
 
 
-class SandboxScreen(Screen):
+class SandboxScreen(OrderedKeys, Screen):
     """Free play against a fresh world (see module docstring)."""
 
     # Focus the prompt straight away: Textual's default, the first focusable widget, is the
@@ -220,6 +245,10 @@ class SandboxScreen(Screen):
         replies = self.session.handle(line)
         self.exchanges.append((line, replies))
         self.transcript.add_replies(replies)
+        if not message_text:
+            note = suggestion_note(line, self.protocol, self._keywords, self.lang)
+            if note:
+                self.transcript.add_note(note)
         if not message_text and self.session.mode == "data":
             self.transcript.add_note(tr("note.message_mode", self.lang))
         if self.session.closed:

@@ -3,6 +3,11 @@
 The pane is dumb on purpose: the lesson screen builds a `PaneView` (already translated texts)
 from the runner's state and hands it over; the pane only lays the parts out. Each part is its
 own block with a coloured left edge and a title word, so colour is never the only signal.
+
+The lesson so far stays above the current step (the intro, each earlier step's task, what it
+taught and its article notes), so the learner can scroll back to a note while typing. A new
+step is scrolled into view whole: from what the last step taught when that and the new task fit
+the pane, else with the task's heading at the top.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from tutor.ui.widgets.code_block import LessonMarkdown as Markdown  # code block
 class PaneBlock:
     """One titled block under the task: a hint, a mistake message, a note..."""
 
-    kind: str  # after | mistake | hint | note | solution | intro | next: picks the colour
+    kind: str  # after | mistake | hint | note | solution | intro | next | done: the colour
     title: str
     text: str  # Markdown
 
@@ -33,6 +38,7 @@ class PaneView:
     body: str  # Markdown: the task (and the intro before the first line), or the finish text
     blocks: tuple[PaneBlock, ...] = ()  # under the task: mistakes, hints, the solution
     before: tuple[PaneBlock, ...] = ()  # above the heading: what the last step's pass taught
+    history: tuple[PaneBlock, ...] = ()  # above that: the intro and the earlier steps
 
 
 class LessonPane(VerticalScroll):
@@ -84,6 +90,8 @@ class LessonPane(VerticalScroll):
     LessonPane .pane-block.-intro > .pane-block-title { color: $text-primary; }
     LessonPane .pane-block.-next { border-left: thick $accent; }
     LessonPane .pane-block.-next > .pane-block-title { color: $text-accent; }
+    LessonPane .pane-block.-done { border-left: thick $primary 40%; }
+    LessonPane .pane-block.-done > .pane-block-title { color: $text-muted; }
     """
 
     def __init__(self, view: PaneView | None = None, **kwargs: object) -> None:
@@ -96,6 +104,7 @@ class LessonPane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         view = self._view
+        yield Vertical(*map(_box, view.history), id="pane-history", classes="pane-group")
         yield Vertical(*map(_box, view.before), id="pane-before", classes="pane-group")
         yield Label(Text(view.heading), id="pane-heading")
         yield Markdown(view.body, id="pane-body")
@@ -106,6 +115,13 @@ class LessonPane(VerticalScroll):
         task changed, and to the end when only new feedback arrived under the same task."""
         old, self._view = self._view, view
         same_task = view.heading == old.heading and view.body == old.body
+        if view.history != old.history:
+            history = self.query_one("#pane-history", Vertical)
+            if view.history[: len(old.history)] == old.history:
+                # The usual case, a step passed: mount only the new blocks (Markdown is slow).
+                await history.mount_all(list(map(_box, view.history[len(old.history) :])))
+            else:
+                await _refill(history, view.history)
         if view.before != old.before:
             await _refill(self.query_one("#pane-before", Vertical), view.before)
         if view.heading != old.heading:
@@ -115,12 +131,29 @@ class LessonPane(VerticalScroll):
         if view.blocks != old.blocks:
             await _refill(self.query_one("#pane-blocks", Vertical), view.blocks)
         if not same_task:
-            self.scroll_home(animate=False)
+            self.call_after_refresh(self._show_current_task)
         elif view.blocks != old.blocks and view.blocks:
             self.call_after_refresh(self._show_newest_feedback)
 
+    def _show_current_task(self) -> None:
+        """Scroll the new task into view whole (see module docstring)."""
+        if not self.is_attached:
+            return  # the lesson closed before this frame
+        before = self.query_one("#pane-before", Vertical)
+        target: Widget = self.query_one("#pane-heading", Label)
+        if before.children:
+            span = self.virtual_size.height - before.virtual_region.y
+            if span <= self.scrollable_content_region.height:
+                target = before
+        if target.virtual_region.y == 0:
+            self.scroll_home(animate=False)
+        else:
+            self.scroll_to_widget(target, animate=False, top=True)
+
     def _show_newest_feedback(self) -> None:
         """Bring the last hint, mistake or solution into sight (the intro may follow it)."""
+        if not self.is_attached:
+            return
         boxes = [b for b in self.query_one("#pane-blocks").children if not b.has_class("-intro")]
         if boxes:
             self.scroll_to_widget(boxes[-1], animate=False, top=False)

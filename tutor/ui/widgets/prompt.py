@@ -18,6 +18,7 @@ from textual.widgets import Input
 
 from tutor.ui.i18n import tr
 from tutor.ui.messages import LineEntered
+from tutor.ui.ordered_keys import run_own_binding
 
 HISTORY_LIMIT = 500
 
@@ -169,6 +170,16 @@ class CommandPrompt(Input):
             )
         self.border_subtitle = ""
 
+    # -- keys ----------------------------------------------------------------------------------
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Enter, Backspace, the arrows... run here, in order with the characters typed.
+
+        Left to Textual, Enter would bubble up to the app and submit only after the characters
+        typed next were already in the box (`user ne_skagupass secret`). Other keys go on to
+        Input's own handler (Textual calls it next unless a binding ran here)."""
+        await run_own_binding(self, event)
+
     # -- sending lines ---------------------------------------------------------------------
 
     async def action_submit(self) -> None:
@@ -184,7 +195,10 @@ class CommandPrompt(Input):
         self._history_index = None
         self._draft = ""
         self.border_subtitle = ""
-        self.post_message(LineEntered(line, message_mode=self.message_mode))
+        # Straight into the container's queue, where the keys this prompt does not handle go
+        # next: the screen then sees lines and keys in the order they were typed.
+        message = LineEntered(line, message_mode=self.message_mode)
+        (self.parent or self).post_message(message)
 
     def _on_paste(self, event: events.Paste) -> None:
         text = event.text.replace("\r\n", "\n").replace("\r", "\n")
