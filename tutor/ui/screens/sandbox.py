@@ -30,6 +30,7 @@ from tutor.ui.i18n import localize_bindings, tr
 from tutor.ui.messages import LineEntered
 from tutor.ui.widgets import CommandPrompt, ServerStatePanel, Transcript
 from tutor.ui.widgets.prompt import completion_words
+from tutor.ui.widgets.tls_view import show_tls
 
 #: below this width the state panel docks on top instead of beside the dialogue
 NARROW_WIDTH = 110
@@ -181,6 +182,7 @@ class SandboxScreen(Screen):
 
     def _connect(self) -> None:
         transcript = self.transcript
+        transcript.end_tls()  # a new connection starts in clear text
         transcript.add_note(
             tr(
                 "note.connected",
@@ -220,6 +222,7 @@ class SandboxScreen(Screen):
         replies = self.session.handle(line)
         self.exchanges.append((line, replies))
         self.transcript.add_replies(replies)
+        show_tls(self.transcript, replies, self.session, self.lang)
         if not message_text and self.session.mode == "data":
             self.transcript.add_note(tr("note.message_mode", self.lang))
         if self.session.closed:

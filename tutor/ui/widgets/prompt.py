@@ -16,6 +16,8 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widgets import Input
 
+from tutor.ui.base64_tool import is_escape
+from tutor.ui.base64_ui import HelperEscape
 from tutor.ui.i18n import tr
 from tutor.ui.messages import LineEntered
 
@@ -184,6 +186,10 @@ class CommandPrompt(Input):
         self._history_index = None
         self._draft = ""
         self.border_subtitle = ""
+        if not self.message_mode and is_escape(line):
+            # the base64 helper's escape: answered by the tutor, never sent to the server
+            self.post_message(HelperEscape(self, line))
+            return
         self.post_message(LineEntered(line, message_mode=self.message_mode))
 
     def _on_paste(self, event: events.Paste) -> None:

@@ -34,6 +34,8 @@ MARKERS = {
 }
 ROLES = tuple(MARKERS)
 MARKER_WIDTH = 3
+#: put before the marker of every line sent inside TLS (plain text: reads with NO_COLOR too)
+TLS_TAG = "TLS "
 _CONTROL = {c: f"^{chr(c + 64)}" for c in range(32) if c != 9}
 _CONTROL[127] = "^?"
 _CONTROL.update({c: f"M-^{chr(c - 64)}" for c in range(0x80, 0xA0)})  # C1, as `cat -v` shows it
@@ -107,6 +109,8 @@ class Transcript(ScrollView, can_focus=True):
         self._rows: list[tuple[int, str]] = []
         self._wrap_width = 0
         self._styles: dict[str, Style] | None = None
+        # TLS: [start, end) line ranges sent encrypted; the open one ends at None
+        self._tls_spans: list[tuple[int, int | None]] = []
 
     # -- public API --------------------------------------------------------------------------
 
@@ -143,7 +147,34 @@ class Transcript(ScrollView, can_focus=True):
         """A remark from the tutor, not part of the dialogue."""
         self._append([("note", printable(part)) for part in text.splitlines() or [""]])
 
+    def add_tls(self, text: str) -> None:
+        """The handshake's result as a note; every line after it is marked encrypted until
+        `end_tls` (the connection closed or a new one began)."""
+        self.add_note(text)
+        if not self.tls_active:
+            self._tls_spans.append((len(self._lines), None))
+
+    def end_tls(self) -> None:
+        """The encrypted session is over: lines from here on are clear text again."""
+        if self.tls_active:
+            start, _ = self._tls_spans[-1]
+            self._tls_spans[-1] = (start, len(self._lines))
+            self.refresh()
+
+    @property
+    def tls_active(self) -> bool:
+        return bool(self._tls_spans) and self._tls_spans[-1][1] is None
+
+    def is_encrypted(self, index: int) -> bool:
+        """Whether line `index` went over the wire inside TLS (notes never do)."""
+        if not 0 <= index < len(self._lines) or self._lines[index][0] == "note":
+            return False
+        return any(
+            start <= index and (end is None or index < end) for start, end in self._tls_spans
+        )
+
     def clear(self) -> None:
+        self._tls_spans.clear()
         self._lines.clear()
         self._rows.clear()
         self._update_virtual_size()
@@ -170,12 +201,13 @@ class Transcript(ScrollView, can_focus=True):
             self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
         self.refresh()
 
-    @staticmethod
-    def _wrap(lines: list[tuple[str, str]], start: int, width: int) -> list[tuple[int, str]]:
+    def _wrap(self, lines: list[tuple[str, str]], start: int, width: int) -> list[tuple[int, str]]:
         rows: list[tuple[int, str]] = []
+        tls = bool(self._tls_spans)
         for offset, (_, text) in enumerate(lines):
             index = start + offset
-            rows.extend((index, piece) for piece in wrap_cells(text, width))
+            line_width = width - len(TLS_TAG) if tls and self.is_encrypted(index) else width
+            rows.extend((index, piece) for piece in wrap_cells(text, line_width))
         return rows
 
     def _rewrap(self) -> None:
@@ -222,4 +254,7 @@ class Transcript(ScrollView, can_focus=True):
         # The marker keeps the role's colour for server lines so a status reads as one unit.
         marker_style = base + (styles[role] if role not in ("client", "data") else styles["marker"])
         segments = [Segment(marker, marker_style), Segment(piece, base + styles[role])]
+        if self._tls_spans and self.is_encrypted(line_index):
+            tag = TLS_TAG if first else " " * len(TLS_TAG)
+            segments.insert(0, Segment(tag, base + styles["marker"]))
         return Strip(segments).extend_cell_length(width, base).crop(0, width)
