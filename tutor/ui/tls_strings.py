@@ -17,10 +17,7 @@ register(
         "panel.login": {"en": "login", "ru": "вход"},
         "panel.login.none": {"en": "none", "ru": "нет"},
         "panel.role": {"en": "role", "ru": "роль"},
-        "panel.role.submission": {
-            "en": "submission (AUTH first)",
-            "ru": "отправка (сначала AUTH)",
-        },
+        "panel.role.submission": {"en": "submission", "ru": "отправка"},
         "panel.role.mx": {"en": "relay (MX)", "ru": "пересылка (MX)"},
         # the transcript
         "tls.ended": {
