@@ -164,3 +164,50 @@ def test_framer_and_masking_rules() -> None:
     assert masked("*", answering_challenge=True) == "*"
     assert masked("user bob", answering_challenge=False) == "user bob"
     assert ssl.HAS_TLSv1_3 or ssl.HAS_TLSv1_2
+
+
+async def test_implicit_tls_without_cafile_shows_the_fingerprint_unverified(tmp_path: Path) -> None:
+    """--tls: the handshake comes before the greeting; without --cafile it is not verified."""
+    certificate = self_signed(tmp_path)
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"220 stand-in ESMTP\r\n")
+        while line := (await reader.readline()).decode().strip():
+            if line.upper().startswith("QUIT"):
+                writer.write(b"221 bye\r\n")
+                break
+            writer.write(b"250-stand-in\r\n250 AUTH PLAIN\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0, ssl=server_context(certificate))
+    port = server.sockets[0].getsockname()[1]
+    try:
+        app = connect_app("127.0.0.1", port, "implicit")
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = app.screen
+            await wait_for(pilot, lambda: screen.protocol == "smtp")
+            lines = screen.transcript.plain_lines()
+            handshake = next(i for i, line in enumerate(lines) if "TLS handshake" in line)
+            assert "NOT verified" in lines[handshake + 1]
+            assert certificate.fingerprint[:23] in lines[handshake + 1]
+            await type_line(pilot, screen, "ehlo me", "S: 250 AUTH PLAIN")
+            assert screen.transcript.is_encrypted(screen.transcript.line_count - 1)
+            await type_line(pilot, screen, "quit", "S: 221")
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_refused_connection_says_so_and_closes_the_prompt() -> None:
+    probe = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port = probe.sockets[0].getsockname()[1]
+    probe.close()
+    await probe.wait_closed()  # nothing listens on `port` now
+    app = connect_app("127.0.0.1", port)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.closed)
+        assert any("could not connect" in line for line in screen.transcript.plain_lines())
+        assert screen.prompt.closed
+        await type_line(pilot, screen, "user x", "closed the connection")

@@ -37,6 +37,18 @@ def run(args: argparse.Namespace) -> int:
     if args.cafile and not os.path.isfile(args.cafile):
         print(f"mailtutor connect: {args.cafile}: no such file", file=sys.stderr)
         return 2
+    if args.cafile:
+        import ssl
+
+        from tutor.client import client_context
+
+        try:
+            client_context(args.cafile)
+        except (ssl.SSLError, OSError, ValueError) as exc:
+            print(
+                f"mailtutor connect: {args.cafile}: not a usable CA file ({exc})", file=sys.stderr
+            )
+            return 2
     from tutor.ui.app import MailTutorApp
 
     tls = "implicit" if args.tls else ("starttls" if args.starttls else "none")

@@ -102,8 +102,10 @@ class ConnectScreen(Screen):
     # -- the connection ------------------------------------------------------------------------
 
     async def _run(self) -> None:
-        context = client_context(self.cafile) if self.tls_mode == "implicit" else None
+        context = None
         try:
+            if self.tls_mode == "implicit":
+                context = client_context(self.cafile)
             self._reader, self._writer = await asyncio.wait_for(
                 asyncio.open_connection(
                     self.host,
