@@ -7,6 +7,9 @@ the widget's width; the wrap table is rebuilt only when the width changes and ex
 Colour follows Reply.kind (ok green, error red, intermediate and transient yellow) through
 component classes that use theme variables, so light, dark and NO_COLOR all read; the `C:`/`S:`
 markers and the status text carry the meaning without colour.
+
+TLS: `add_tls` writes the handshake's result as a note; every line sent after it is drawn with a
+"TLS " tag before its marker (plain text, so it reads with NO_COLOR) until `end_tls`.
 """
 
 from __future__ import annotations
