@@ -1,9 +1,9 @@
 """The base64 helper in the TUI: the prompt escape's note and the palette's dialog.
 
-The prompt posts `HelperEscape` for a line starting `/base64` or `/b64` (in command mode) instead
-of sending it; the app answers with a note in the screen's transcript (`escape_note`). The
-palette's "Base64 helper" opens `Base64Screen`, which dismisses with the text to put into the
-prompt (or None). The conversions themselves are `tutor.ui.base64_tool`'s pure functions.
+The prompt posts `tutor.ui.messages.HelperEscape` for a line starting `/base64` or `/b64` (in
+command mode) instead of sending it; the app answers with a note in the screen's transcript
+(`escape_note`). The palette's "Base64 helper" opens `Base64Screen`, which dismisses with the
+text to put into the prompt (or None). The conversions themselves are `tutor.ui.base64_tool`'s pure functions.
 """
 
 from __future__ import annotations
@@ -13,27 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.color import Color
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 import tutor.ui.tls_strings  # noqa: F401  (registers the strings used here)
 from tutor.ui.base64_tool import Base64Result, decode, encode, hex_bytes, run_escape, shown
 from tutor.ui.i18n import tr
-
-
-class HelperEscape(Message):
-    """The learner typed a `/base64` line: for the helper, never for the server."""
-
-    def __init__(self, prompt: Widget, line: str) -> None:
-        super().__init__()
-        self.prompt = prompt
-        self.line = line
-
-    @property
-    def control(self) -> Widget:
-        return self.prompt
 
 
 def result_text(result: Base64Result, lang: str) -> str:

@@ -17,9 +17,8 @@ from textual.reactive import reactive
 from textual.widgets import Input
 
 from tutor.ui.base64_tool import is_escape
-from tutor.ui.base64_ui import HelperEscape
 from tutor.ui.i18n import tr
-from tutor.ui.messages import LineEntered
+from tutor.ui.messages import HelperEscape, LineEntered
 
 HISTORY_LIMIT = 500
 
