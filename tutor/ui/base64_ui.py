@@ -3,7 +3,7 @@
 The prompt posts `tutor.ui.messages.HelperEscape` for a line starting `/base64` or `/b64` (in
 command mode) instead of sending it; the app answers with a note in the screen's transcript
 (`escape_note`). The palette's "Base64 helper" opens `Base64Screen`, which dismisses with the
-text to put into the prompt (or None). The conversions themselves are `tutor.ui.base64_tool`'s pure functions.
+text to put into the prompt (or None). The conversions are `tutor.ui.base64_tool`'s pure functions.
 """
 
 from __future__ import annotations
