@@ -93,6 +93,12 @@ register(
             "ru": "приветствие не похоже ни на POP3 (+OK), ни на SMTP (220); "
             "строки показаны как есть",
         },
+        "connect.starttls_hint": {
+            "en": "--starttls: after the greeting type STARTTLS (SMTP) or STLS (POP3) yourself; "
+            "the tutor upgrades the connection when the server agrees",
+            "ru": "--starttls: после приветствия наберите STARTTLS (SMTP) или STLS (POP3) сами; "
+            "тьютор включит TLS, когда сервер согласится",
+        },
         "connect.tls_failed": {
             "en": "TLS handshake failed: {error}",
             "ru": "TLS-рукопожатие не удалось: {error}",

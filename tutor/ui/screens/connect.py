@@ -126,6 +126,8 @@ class ConnectScreen(Screen):
         self.transcript.add_note(tr("connect.connected", self.lang, host=self.host, port=self.port))
         if context is not None:
             self._show_handshake()
+        elif self.tls_mode == "starttls":
+            self.transcript.add_note(tr("connect.starttls_hint", self.lang))
         try:
             await self._read_loop()
         except (OSError, ssl.SSLError) as exc:
