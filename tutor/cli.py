@@ -10,7 +10,17 @@ import sys
 from collections.abc import Sequence
 
 #: subcommand -> module under tutor.commands; order is the order shown in --help
-SUBCOMMANDS = ("learn", "sandbox", "serve", "lint", "replay", "schema", "progress", "new")
+SUBCOMMANDS = (
+    "learn",
+    "sandbox",
+    "serve",
+    "connect",
+    "lint",
+    "replay",
+    "schema",
+    "progress",
+    "new",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -52,6 +52,7 @@ async def test_palette_offers_the_main_actions_and_they_work(make_app):
             "New POP3 sandbox",
             "New SMTP sandbox",
             "Protocol help",
+            "Base64 helper",
             "Toggle light/dark theme",
             "Switch language: Русский",
             "Record this session as a lesson",
@@ -60,7 +61,7 @@ async def test_palette_offers_the_main_actions_and_they_work(make_app):
         found = [hit async for hit in provider.search("smtp")]
         assert found and "SMTP" in str(found[0].match_display)
 
-        await hits[3].command()  # theme
+        await hits[4].command()  # theme
         await pilot.pause()
         assert app.theme == "textual-light"
         await hits[1].command()  # new SMTP sandbox on top

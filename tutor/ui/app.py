@@ -120,6 +120,11 @@ class MailTutorApp(App[None]):
             protocol = start[1] if len(start) > 1 else "pop3"
             world = start[2] if len(start) > 2 else "article"
             return self.sandbox_screen(protocol, world, store=self._start_store)
+        if kind == "connect":  # ("connect", host, port, tls mode, cafile or "")
+            from tutor.ui.screens.connect import ConnectScreen
+
+            host, port, tls, cafile = start[1:5]
+            return ConnectScreen(host, int(port), self.lang, tls=tls, cafile=cafile or None)
         if kind == "lesson":
             from tutor.ui.screens.lesson import LessonScreen
 
@@ -198,6 +203,33 @@ class MailTutorApp(App[None]):
             self.notify(tr("palette.not_here", self.lang), severity="warning")
             return
         record()
+
+    def action_base64_helper(self) -> None:
+        """The palette's base64 helper; its result can go into the screen's prompt."""
+        from tutor.ui.base64_ui import Base64Screen
+
+        screen = self.screen
+
+        def put_in_prompt(text: str | None) -> None:
+            from tutor.ui.widgets.prompt import CommandPrompt
+
+            prompts = screen.query(CommandPrompt)
+            if text and prompts:
+                prompt = prompts.first()
+                prompt.insert_text_at_cursor(text)
+                prompt.focus()
+
+        self.push_screen(Base64Screen(self.lang), put_in_prompt)
+
+    def on_helper_escape(self, event: Any) -> None:
+        """A `/base64` line at a prompt: the helper's answer as a note in the transcript."""
+        from tutor.ui.base64_ui import escape_note
+        from tutor.ui.widgets.transcript import Transcript
+
+        event.stop()
+        transcripts = event.prompt.screen.query(Transcript)
+        if transcripts:
+            transcripts.first().add_note(escape_note(event.line, self.lang))
 
     def action_command_palette(self) -> None:
         """Textual's palette, with its search prompt in the interface language."""

@@ -7,6 +7,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+import tutor.ui.tls_strings  # noqa: F401  (registers the base64 helper's entry)
 from tutor.ui.i18n import tr
 
 
@@ -18,6 +19,7 @@ class MailTutorCommands(Provider):
         ("palette.sandbox_pop3", "open_sandbox('pop3')"),
         ("palette.sandbox_smtp", "open_sandbox('smtp')"),
         ("palette.help", "protocol_help"),
+        ("palette.base64", "base64_helper"),
         ("palette.theme", "toggle_theme"),
         ("palette.lang", "switch_language"),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.message import Message
+from textual.widget import Widget
 
 
 class LineEntered(Message):
@@ -16,3 +17,17 @@ class LineEntered(Message):
         super().__init__()
         self.line = line
         self.message_mode = message_mode
+
+
+class HelperEscape(Message):
+    """The learner typed a `/base64` (or `/b64`) line in command mode: it is for the tutor's
+    base64 helper, never for the server. The app answers with a note in the transcript."""
+
+    def __init__(self, prompt: Widget, line: str) -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.line = line
+
+    @property
+    def control(self) -> Widget:
+        return self.prompt

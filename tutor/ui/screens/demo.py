@@ -24,6 +24,7 @@ from tutor.ui.widgets import lesson_strings
 from tutor.ui.widgets.lesson_pane import LessonPane, PaneBlock, PaneView
 from tutor.ui.widgets.lesson_session import draw_connection, open_runner
 from tutor.ui.widgets.state_panel import ServerStatePanel
+from tutor.ui.widgets.tls_view import show_tls
 from tutor.ui.widgets.transcript import Transcript
 
 lesson_strings.register_strings()
@@ -178,6 +179,7 @@ class DemoScreen(OrderedKeys, Screen[None]):
         transcript = self.query_one(Transcript)
         transcript.add_client(line, message_text=message_text)
         transcript.add_replies(outcome.replies)
+        show_tls(transcript, outcome.replies, runner.session, self.lang)
         for connection in outcome.connected:  # the next step talks another protocol
             draw_connection(transcript, connection, self.lang)
         if runner.protocol.value != self._protocol:

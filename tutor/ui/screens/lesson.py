@@ -44,6 +44,7 @@ from tutor.ui.widgets.lesson_session import (
 )
 from tutor.ui.widgets.prompt import CommandPrompt
 from tutor.ui.widgets.state_panel import ServerStatePanel
+from tutor.ui.widgets.tls_view import show_tls
 from tutor.ui.widgets.transcript import Transcript
 
 lesson_strings.register_strings()
@@ -372,6 +373,7 @@ class LessonScreen(OrderedKeys, Screen[None]):
         self._typed = True
         transcript.add_client(line, message_text=message_mode)
         transcript.add_replies(outcome.replies)
+        show_tls(transcript, outcome.replies, runner.session, self.lang)
         if not message_mode:
             self._suggest(line, runner)
         for connection in outcome.connected:  # the next step talks another protocol

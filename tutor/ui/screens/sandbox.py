@@ -31,6 +31,7 @@ from tutor.ui.messages import LineEntered
 from tutor.ui.ordered_keys import OrderedKeys
 from tutor.ui.widgets import CommandPrompt, ServerStatePanel, Transcript
 from tutor.ui.widgets.prompt import completion_words
+from tutor.ui.widgets.tls_view import show_tls
 
 #: below this width the state panel docks on top instead of beside the dialogue
 NARROW_WIDTH = 110
@@ -206,6 +207,7 @@ class SandboxScreen(OrderedKeys, Screen):
 
     def _connect(self) -> None:
         transcript = self.transcript
+        transcript.end_tls()  # a new connection starts in clear text
         transcript.add_note(
             tr(
                 "note.connected",
@@ -245,6 +247,7 @@ class SandboxScreen(OrderedKeys, Screen):
         replies = self.session.handle(line)
         self.exchanges.append((line, replies))
         self.transcript.add_replies(replies)
+        show_tls(self.transcript, replies, self.session, self.lang)
         if not message_text:
             note = suggestion_note(line, self.protocol, self._keywords, self.lang)
             if note:

@@ -62,6 +62,7 @@ def connection_note(connection: Any, lang: str) -> str:
 
 
 def draw_connection(transcript: Transcript, connection: Any, lang: str) -> None:
+    transcript.end_tls()  # a new connection starts in clear text
     transcript.add_note(connection_note(connection, lang))
     transcript.add_replies(connection.greeting)
 
@@ -84,8 +85,20 @@ def draw_exchanges(transcript: Transcript, runner: LessonRunner, lang: str) -> N
             if in_data and line == ".":
                 in_data = False
         transcript.add_replies(replies)
+        draw_tls(transcript, runner, replies, lang)
         if replies and replies[-1].status == "354":
             in_data = True
+
+
+def draw_tls(transcript: Transcript, runner: LessonRunner, replies: Any, lang: str) -> None:
+    """Redrawing: the (simulated) handshake after a STARTTLS/STLS reply, and the end of the
+    encrypted part when a reply closed the connection."""
+    if any(reply.starts_tls for reply in replies):
+        from tutor.protocol.session import describe_tls, simulated_tls
+
+        transcript.add_tls(describe_tls(simulated_tls(runner.store.hostname), lang=lang))
+    if any(reply.closes for reply in replies):
+        transcript.end_tls()
 
 
 def open_progress() -> Progress:

@@ -16,8 +16,9 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widgets import Input
 
+from tutor.ui.base64_tool import is_escape
 from tutor.ui.i18n import tr
-from tutor.ui.messages import LineEntered
+from tutor.ui.messages import HelperEscape, LineEntered
 from tutor.ui.ordered_keys import run_own_binding
 
 HISTORY_LIMIT = 500
@@ -195,6 +196,10 @@ class CommandPrompt(Input):
         self._history_index = None
         self._draft = ""
         self.border_subtitle = ""
+        if not self.message_mode and is_escape(line):
+            # the base64 helper's escape: answered by the tutor, never sent to the server
+            self.post_message(HelperEscape(self, line))
+            return
         # Straight into the container's queue, where the keys this prompt does not handle go
         # next: the screen then sees lines and keys in the order they were typed.
         message = LineEntered(line, message_mode=self.message_mode)

@@ -171,6 +171,10 @@ class ServerStatePanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="state-line")
+        # TLS, login, role (see tls_view); hidden until a server with TLS shows it
+        connection = Static(id="connection-line")
+        connection.display = False
+        yield connection
         if self.protocol == "pop3":
             yield Static(classes="state-panel-heading", id="maildrop-heading")
             # the maildrop table goes here once someone has logged in (see _table)
@@ -273,6 +277,7 @@ class ServerStatePanel(VerticalScroll):
             self._show_pop3(view, store)
         elif isinstance(view, SmtpView):
             self._show_smtp(view, session)
+        self._show_connection(view, session)
         self._show_users(store)
 
     # -- pieces ---------------------------------------------------------------------------
@@ -478,6 +483,16 @@ class ServerStatePanel(VerticalScroll):
             cell.append(f"{letter.size} {tr('panel.octets', lang, count=letter.size)}", muted)
             recipients = "\n".join(clip(r, widths[1]) for r in letter.recipients)
             table.add_row(cell, Text(recipients), height=None)
+
+    def _show_connection(self, view: Pop3View | SmtpView, session: Any) -> None:
+        """TLS and login, on servers that have them (the article's 2001 world has neither)."""
+        from tutor.ui.widgets.tls_view import connection_line, has_connection_line
+
+        static = self.query_one("#connection-line", Static)
+        static.display = has_connection_line(view, session)
+        if static.display:
+            muted, value = self._style("muted"), self._style("value")
+            static.update(connection_line(view, self.lang, muted, value))
 
     def _show_users(self, store: MailStore) -> None:
         lang = self.lang

@@ -12,6 +12,9 @@ and under NO_COLOR a 4xx or 354 line also ends with a word in brackets ("try lat
 Lines are shown as the wire carries them: a POP3 body line that begins with "." arrives
 dot-stuffed (".."), and a letter line typed after DATA that begins with "." loses that dot at the
 server. The stuffing dot is drawn reversed, and the first such line gets a note saying why.
+
+TLS: `add_tls` writes the handshake's result as a note; every line sent after it is drawn with a
+"TLS " tag before its marker (plain text, so it reads with NO_COLOR) until `end_tls`.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ MARKERS = {
 }
 ROLES = tuple(MARKERS)
 MARKER_WIDTH = 3
+#: put before the marker of every line sent inside TLS (plain text: reads with NO_COLOR too)
+TLS_TAG = "TLS "
 _CONTROL = {c: f"^{chr(c + 64)}" for c in range(32) if c != 9}
 _CONTROL[127] = "^?"
 _CONTROL.update({c: f"M-^{chr(c - 64)}" for c in range(0x80, 0xA0)})  # C1, as `cat -v` shows it
@@ -123,6 +128,8 @@ class Transcript(ScrollView, can_focus=True):
         self._rows: list[tuple[int, int, str]] = []
         self._wrap_key: tuple[int, str] = (0, "")
         self._styles: dict[str, Style] | None = None
+        # TLS: [start, end) line ranges sent encrypted; the open one ends at None
+        self._tls_spans: list[tuple[int, int | None]] = []
 
     # -- public API --------------------------------------------------------------------------
 
@@ -204,7 +211,34 @@ class Transcript(ScrollView, can_focus=True):
         except Exception:
             return False
 
+    def add_tls(self, text: str) -> None:
+        """The handshake's result as a note; every line after it is marked encrypted until
+        `end_tls` (the connection closed or a new one began)."""
+        self.add_note(text)
+        if not self.tls_active:
+            self._tls_spans.append((len(self._lines), None))
+
+    def end_tls(self) -> None:
+        """The encrypted session is over: lines from here on are clear text again."""
+        if self.tls_active:
+            start, _ = self._tls_spans[-1]
+            self._tls_spans[-1] = (start, len(self._lines))
+            self.refresh()
+
+    @property
+    def tls_active(self) -> bool:
+        return bool(self._tls_spans) and self._tls_spans[-1][1] is None
+
+    def is_encrypted(self, index: int) -> bool:
+        """Whether line `index` went over the wire inside TLS (notes never do)."""
+        if not 0 <= index < len(self._lines) or self._lines[index][0] == "note":
+            return False
+        return any(
+            start <= index and (end is None or index < end) for start, end in self._tls_spans
+        )
+
     def clear(self) -> None:
+        self._tls_spans.clear()
         self._lines.clear()
         self._stuffed.clear()
         self._explained.clear()
@@ -237,13 +271,16 @@ class Transcript(ScrollView, can_focus=True):
         self, lines: list[tuple[str, str]], start: int, width: int
     ) -> list[tuple[int, int, str]]:
         tags = self._no_color()
+        tls = bool(self._tls_spans)
         rows: list[tuple[int, int, str]] = []
         for offset, (role, text) in enumerate(lines):
             index = start + offset
             if tags:
                 text += self._tag(role, text)
             at = 0
-            for piece in wrap_cells(text, width):
+            # an encrypted line gives up room for its "TLS " tag
+            line_width = width - len(TLS_TAG) if tls and self.is_encrypted(index) else width
+            for piece in wrap_cells(text, line_width):
                 rows.append((index, at, piece))
                 at += len(piece)
         return rows
@@ -301,4 +338,7 @@ class Transcript(ScrollView, can_focus=True):
         segments.append(Segment(piece[:own], style))
         if own < len(piece):  # the NO_COLOR tag after a 4xx or 354 line
             segments.append(Segment(piece[own:], base + styles["tag"]))
+        if self._tls_spans and self.is_encrypted(line_index):
+            tag = TLS_TAG if first else " " * len(TLS_TAG)
+            segments.insert(0, Segment(tag, base + styles["marker"]))
         return Strip(segments).extend_cell_length(width, base).crop(0, width)
