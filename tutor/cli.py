@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 #: subcommand -> module under tutor.commands; order is the order shown in --help
-SUBCOMMANDS = ("learn", "sandbox", "serve", "lint", "replay", "schema", "progress")
+SUBCOMMANDS = ("learn", "sandbox", "serve", "web", "lint", "replay", "schema", "progress")
 
 
 def build_parser() -> argparse.ArgumentParser:
