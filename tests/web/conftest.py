@@ -24,9 +24,9 @@ class WebServer:
     process: subprocess.Popen[str]
 
     def app_pids(self) -> list[int]:
-        """The students' app processes: the server's children."""
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in path.read_text().split()]
+        """The students' app processes: the server's children (started by any of its threads)."""
+        tasks = Path(f"/proc/{self.process.pid}/task").iterdir()
+        return [int(pid) for task in tasks for pid in (task / "children").read_text().split()]
 
     def wait_for_apps(self, count: int) -> list[int]:
         deadline = time.monotonic() + TIMEOUT

@@ -26,6 +26,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="apps running at once; more students get a 'class is full' page (default 30)",
     )
     parser.add_argument(
+        "--start-slots",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="apps starting at the same moment; others wait their turn (default: CPU count, "
+        "since starting is CPU-bound)",
+    )
+    parser.add_argument(
         "--public-url",
         metavar="URL",
         help="the address to tell students, e.g. http://classroom.local:8000 "
@@ -93,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     config = ClassroomConfig(
         students_root=students_root.resolve(),
         max_students=args.max_students,
-        start_slots=max(1, os.cpu_count() or 1),
+        start_slots=args.start_slots or max(1, os.cpu_count() or 1),
         lang=resolve_language(args.lang),
         app_lang=args.lang,
     )
