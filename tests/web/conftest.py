@@ -17,6 +17,12 @@ import pytest
 TIMEOUT = 30.0
 
 
+def children(pid: int) -> list[int]:
+    """Children of `pid`, started by any of its threads."""
+    tasks = Path(f"/proc/{pid}/task").iterdir()
+    return [int(child) for task in tasks for child in (task / "children").read_text().split()]
+
+
 @dataclass
 class WebServer:
     url: str
@@ -24,9 +30,14 @@ class WebServer:
     process: subprocess.Popen[str]
 
     def app_pids(self) -> list[int]:
-        """The students' app processes: the server's children (started by any of its threads)."""
-        tasks = Path(f"/proc/{self.process.pid}/task").iterdir()
-        return [int(pid) for task in tasks for pid in (task / "children").read_text().split()]
+        """The students' app processes: the zygote's children, and the server's own (--no-fork)."""
+        apps = []
+        for pid in children(self.process.pid):
+            if b"tutor.web.zygote" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                apps += children(pid)
+            else:
+                apps.append(pid)
+        return apps
 
     def wait_for_apps(self, count: int) -> list[int]:
         deadline = time.monotonic() + TIMEOUT

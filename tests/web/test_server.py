@@ -110,7 +110,9 @@ def test_websocket_checks_origin_and_owner(server: WebServer) -> None:
 
 
 def test_student_app_gets_its_folder_by_environment_and_class_has_a_cap(start_web) -> None:
-    server = start_web("--max-students", "1")
+    # --no-fork: a forked app's environment is not in /proc/PID/environ (the browser test
+    # checks the forked path by its effect: each student sees their own progress)
+    server = start_web("--max-students", "1", "--no-fork")
     anna, bob = Browser(), Browser()
     anna.get(server.url + "/s/anna")
 

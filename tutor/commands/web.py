@@ -34,6 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "since starting is CPU-bound)",
     )
     parser.add_argument(
+        "--no-fork",
+        action="store_true",
+        help="start each student's app as a fresh Python process instead of forking it from a "
+        "warm one (slower start, more memory)",
+    )
+    parser.add_argument(
         "--public-url",
         metavar="URL",
         help="the address to tell students, e.g. http://classroom.local:8000 "
@@ -104,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
         start_slots=args.start_slots or max(1, os.cpu_count() or 1),
         lang=resolve_language(args.lang),
         app_lang=args.lang,
+        fork_apps=not args.no_fork,
     )
     logging.basicConfig(level=logging.WARNING, format="mailtutor web: %(message)s")
 

@@ -33,6 +33,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -42,6 +43,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from tutor.web import students
+from tutor.web.forking import Zygote, ZygoteError
 from tutor.web.texts import tr
 
 log = logging.getLogger("mailtutor.web")
@@ -68,6 +70,7 @@ class ClassroomConfig:
     start_slots: int
     lang: str  # the pages' language
     app_lang: str | None  # --lang for the app, or None for the locale's
+    fork_apps: bool = True  # from a warm zygote (tutor/web/zygote.py), else a fresh python each
 
 
 def app_argv(app_lang: str | None) -> list[str]:
@@ -98,11 +101,20 @@ class StudentSession(AppService):
     """One student's app process: textual-serve's AppService with the student's environment and
     working folder, started without a shell, noting when its first frame arrives."""
 
-    def __init__(self, argv: list[str], *, env: dict[str, str], cwd: Path, **kwargs: Any):
+    def __init__(
+        self,
+        argv: list[str],
+        *,
+        env: dict[str, str],
+        cwd: Path,
+        zygote: Zygote | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(shlex.join(argv), **kwargs)
         self.argv = argv
         self.student_env = env
         self.cwd = cwd
+        self.zygote = zygote
         self.first_frame = asyncio.Event()
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
@@ -111,13 +123,23 @@ class StudentSession(AppService):
         return environment
 
     async def _open_app_process(self, width: int = 80, height: int = 24):  # -> Process
+        environment = self._build_environment(width=width, height=height)
+        if self.zygote is not None and self.zygote.running:
+            try:
+                process = await self.zygote.spawn(self.argv[3:], environment, self.cwd)
+            except (ZygoteError, OSError, TimeoutError) as exc:
+                log.warning("starting an app the slow way: %s", exc)
+            else:
+                self._process = process  # type: ignore[assignment]
+                self._stdin = process.stdin
+                return process
         pipe = asyncio.subprocess.PIPE
         self._process = process = await asyncio.create_subprocess_exec(
             *self.argv,
             stdin=pipe,
             stdout=pipe,
             stderr=pipe,
-            env=self._build_environment(width=width, height=height),
+            env=environment,
             cwd=self.cwd,
         )
         assert process.stdin is not None
@@ -160,6 +182,7 @@ class ClassroomServer(Server):
         super().__init__(shlex.join(argv), title=APP_NAME)
         self.config = config
         self.argv = argv
+        self.zygote: Zygote | None = None
         self.sessions: set[StudentSession] = set()
         self.sockets: set[web.WebSocketResponse] = set()
         self.start_slots = asyncio.Semaphore(config.start_slots)
@@ -186,6 +209,8 @@ class ClassroomServer(Server):
     async def serve_on(self, sock: socket.socket, ready: Callable[[], None]) -> None:
         """Serve on an already bound socket (so port 0 is resolved before anything is printed)
         until SIGINT or SIGTERM."""
+        if self.config.fork_apps:
+            await self._start_zygote()
         runner = web.AppRunner(await self._make_app(), access_log=None)
         await runner.setup()
         await web.SockSite(runner, sock).start()
@@ -199,6 +224,20 @@ class ClassroomServer(Server):
             await stop.wait()
         finally:
             await runner.cleanup()
+            if self.zygote is not None:
+                await self.zygote.stop()
+
+    async def _start_zygote(self) -> None:
+        # The apps' common environment, as textual-serve builds it (its method reads only
+        # `debug`); Textual reads it when imported, which the zygote does once for all apps.
+        environment = AppService._build_environment(SimpleNamespace(debug=self.debug))  # type: ignore[arg-type]
+        zygote = Zygote(environment)
+        try:
+            await zygote.start()
+        except (ZygoteError, OSError) as exc:
+            log.warning("each app starts as a new process (slower): %s", exc)
+        else:
+            self.zygote = zygote
 
     async def on_shutdown(self, app: web.Application) -> None:
         for websocket in list(self.sockets):
@@ -332,6 +371,7 @@ class ClassroomServer(Server):
             self.argv,
             env={DATA_ENV: str(folder), STUDENT_ENV: name},
             cwd=folder,
+            zygote=self.zygote,
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
             close=websocket.close,
