@@ -121,7 +121,12 @@ def run_class(count: int, start_slots: int | None, fork: bool) -> None:
             times, memory, zygote = asyncio.run(measure(url, server.pid, count))
         finally:
             server.terminate()
-            server.wait(30)
+            try:
+                server.wait(60)
+            except subprocess.TimeoutExpired:
+                print("mailtutor web did not stop within 60 s of SIGTERM; killed", flush=True)
+                server.kill()
+                server.wait()
     pss = [m["Pss"] / 1024 for m in memory]
     rss = [m["Rss"] / 1024 for m in memory]
     shared = sum(m["Pss"] for m in zygote) / 1024

@@ -154,3 +154,8 @@ def test_two_students_each_with_a_world_and_progress(start_web, two_browsers) ->
     if shot := os.environ.get("MAILTUTOR_WEB_SCREENSHOT"):
         boris.driver.save_screenshot(shot)
     assert sorted(p.name for p in server.students.iterdir()) == ["anna", "boris"]
+
+    apps = server.app_pids()
+    server.process.terminate()  # Ctrl-C or SIGTERM: the server stops its students' apps
+    assert server.process.wait(TIMEOUT) == 0
+    assert [pid for pid in apps if Path(f"/proc/{pid}").exists()] == []

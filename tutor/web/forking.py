@@ -58,13 +58,12 @@ class ForkedProcess:
                 os.kill(self.pid, signal.SIGKILL)
 
     async def wait(self) -> int:
-        """Wait for the app to end: its output pipes close, and the pid is gone."""
-        while not self.stdout.at_eof():
-            with contextlib.suppress(Exception):
-                await self.stdout.read(STREAM_LIMIT)
+        """Wait for the app's pid to be gone (the zygote's children are reaped by the kernel;
+        AppService reads the output pipes, so this only watches the pid)."""
         while self._alive():
             await asyncio.sleep(0.05)
-        self.returncode = 0 if self.returncode is None else self.returncode
+        if self.returncode is None:
+            self.returncode = 0  # not ours to wait for: the real status went to the zygote
         self.stdin.close()
         return self.returncode
 
