@@ -116,6 +116,7 @@ class StudentSession(AppService):
         self.cwd = cwd
         self.zygote = zygote
         self.first_frame = asyncio.Event()
+        self._stopping: asyncio.Future[None] | None = None
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width=width, height=height)
@@ -163,10 +164,17 @@ class StudentSession(AppService):
         finally:
             frame.cancel()
 
+    async def stop(self) -> None:
+        """Once, however many callers (the websocket's end and the server's shutdown can both
+        ask; textual-serve's stop is not safe to run twice at once)."""
+        if self._stopping is None:
+            self._stopping = asyncio.ensure_future(super().stop())
+        await asyncio.shield(self._stopping)
+
     async def stop_within(self, timeout: float) -> None:
         """Ask the app to quit; kill it if it has not within `timeout` seconds."""
-        with contextlib.suppress(TimeoutError, asyncio.CancelledError):
-            await asyncio.wait_for(asyncio.shield(self.stop()), timeout)
+        with contextlib.suppress(Exception, asyncio.CancelledError):  # it is killed below
+            await asyncio.wait_for(self.stop(), timeout)
         if self._process is not None and self._process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 self._process.kill()
