@@ -35,3 +35,19 @@ def test_claim_is_kept_by_its_key(tmp_path: Path) -> None:
     assert claim(folder, anna)
     assert not claim(folder, other)
     assert anna not in (folder / ".owner").read_text()  # only a digest is stored
+
+
+def test_a_confined_app_saves_only_inside_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tutor.ui.screens.record import CONFINE_ENV, allowed_path
+
+    anna = tmp_path / "students" / "anna"
+    anna.mkdir(parents=True)
+    monkeypatch.chdir(anna)  # mailtutor web starts each app in its student's folder
+    confined = {CONFINE_ENV: str(anna)}
+    assert allowed_path(Path("pop3-recorded.yaml"), confined)
+    assert allowed_path(anna / "sub" / "x.yaml", confined)
+    assert not allowed_path(Path("../boris/progress.json"), confined)
+    assert not allowed_path(Path("/etc/x.yaml"), confined)
+    assert allowed_path(Path("/tmp/x.yaml"), {})  # the terminal app is not confined

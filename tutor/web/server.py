@@ -53,6 +53,8 @@ KEY_COOKIE = "mailtutor_key"
 KEY_COOKIE_AGE = 365 * 24 * 3600
 STUDENT_ENV = "MAILTUTOR_STUDENT"
 DATA_ENV = "MAILTUTOR_DATA_DIR"
+#: files the app writes on request (ctrl+r saves a lesson) stay in this folder
+CONFINE_ENV = "MAILTUTOR_CONFINE_DIR"
 #: how long a starting app may hold its start slot before the next student's app starts anyway
 FIRST_FRAME_TIMEOUT = 30.0
 #: how long a quitting app gets before it is killed
@@ -377,7 +379,7 @@ class ClassroomServer(Server):
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE)
         session = StudentSession(
             self.argv,
-            env={DATA_ENV: str(folder), STUDENT_ENV: name},
+            env={DATA_ENV: str(folder), STUDENT_ENV: name, CONFINE_ENV: str(folder)},
             cwd=folder,
             zygote=self.zygote,
             write_bytes=websocket.send_bytes,
