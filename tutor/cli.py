@@ -15,6 +15,7 @@ SUBCOMMANDS = (
     "sandbox",
     "serve",
     "connect",
+    "web",
     "lint",
     "replay",
     "schema",

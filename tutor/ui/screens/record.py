@@ -7,8 +7,10 @@ dismisses with the path written, or None when cancelled.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+from collections.abc import Mapping
 from pathlib import Path
 
 from rich.text import Text
@@ -20,7 +22,28 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from tutor.protocol.replies import Reply
-from tutor.ui.i18n import localize_bindings, tr
+from tutor.ui.i18n import localize_bindings, register, tr
+
+#: set by `mailtutor web` to the student's folder: a browser student saves only inside it, so
+#: one student cannot overwrite another's files (all the apps run as the server's user)
+CONFINE_ENV = "MAILTUTOR_CONFINE_DIR"
+
+register(
+    {
+        "record.outside": {
+            "en": "save inside your own folder: give a plain file name",
+            "ru": "сохранять можно только в своей папке: укажите просто имя файла",
+        }
+    }
+)
+
+
+def allowed_path(path: Path, environ: Mapping[str, str] = os.environ) -> bool:
+    """False if the app is confined to a folder (CONFINE_ENV) and `path` is outside it."""
+    root = environ.get(CONFINE_ENV)
+    if not root:
+        return True
+    return (Path.cwd() / path).resolve().is_relative_to(Path(root).resolve())
 
 
 def lesson_id_for(path: str) -> str:
@@ -152,6 +175,9 @@ class RecordScreen(ModalScreen[str | None]):
             self.show_error(tr("record.no_path", lang))
             return
         path = Path(raw).expanduser()
+        if not allowed_path(path):
+            self.show_error(tr("record.outside", lang))
+            return
         if path.is_dir():
             path = path / Path(self.default_path).name
         lesson_id = lesson_id_for(str(path))
