@@ -233,6 +233,7 @@ class _Connection(asyncio.BufferedProtocol):
         self.made = False
         self._stopped = True  # no input is handled: not yet connected, or closing
         self._upgrading = False  # a STARTTLS handshake is under way
+        self._tls_input = False  # input now comes through TLS, even before start_tls returns
         self._announced = False  # the "connect" event went out
         self._backlog = bytearray()  # input read but not yet handed to the engine
         self._out: list[bytes] = []  # replies gathered for the next write
@@ -282,6 +283,8 @@ class _Connection(asyncio.BufferedProtocol):
 
     def buffer_updated(self, nbytes: int) -> None:
         if self._stopped:
+            if self._tls_input:  # decrypted input that came with the handshake's last flight
+                self._backlog += self._view[:nbytes]
             return
         if self._backlog or self._writing_paused or self._held is not None:
             self._backlog += self._view[:nbytes]
@@ -445,6 +448,9 @@ class _Connection(asyncio.BufferedProtocol):
         assert transport is not None
         idle = self._limits.idle_timeout
         timeout = min(idle, TLS_HANDSHAKE_TIMEOUT) if idle > 0 else TLS_HANDSHAKE_TIMEOUT
+        # start_tls swaps the transport's protocol before it first yields: whatever reaches
+        # buffer_updated from here on was decrypted, and is kept for after the handshake.
+        self._tls_input = True
         try:
             secure = await self._loop.start_tls(
                 transport, self, tls.context, server_side=True, ssl_handshake_timeout=timeout
@@ -464,7 +470,7 @@ class _Connection(asyncio.BufferedProtocol):
         self._transport = secure
         self._upgrading = False
         self._stopped = False
-        self._backlog.clear()  # anything that came in clear text after STARTTLS is dropped
+        self._tls_input = False
         self._last_activity = self._loop.time()
         self._session.tls_started(self._tls_info(secure))
         self._drain()
