@@ -134,7 +134,7 @@ async def take_quiz(storm: Storm) -> QuizScreen:
     return quiz
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 async def test_key_storm_across_every_screen(make_app, monkeypatch, tmp_path, seed):
     monkeypatch.chdir(tmp_path)  # a recording saved by the noise lands here
     app = make_app(("lesson", UI_POP3))

@@ -27,6 +27,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "course"
 UI_POP3 = str(FIXTURES / "ui-pop3.yaml")
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 THEMES = ("textual-dark", "textual-light")
+#: each size and each theme once (the full cross product doubled the suite's snapshot time)
+VIEWS = [("80x24", "textual-dark"), ("120x40", "textual-light")]
 
 #: the article's POP3 dialogue, with the real password in place of its stars
 ARTICLE_POP3 = [
@@ -249,8 +251,7 @@ def test_learn_command_reports_unknown_and_invalid_lessons(tmp_path, capsys):
 # -- snapshots -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("theme", THEMES)
-@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize(("size", "theme"), VIEWS)
 def test_snapshot_lesson_after_dele(snap_compare, make_app, submit, theme, size):
     """Mid-way: DELE 1 passed, row 1 marked in the state panel (shown with F3 when narrow)."""
 
@@ -264,8 +265,7 @@ def test_snapshot_lesson_after_dele(snap_compare, make_app, submit, theme, size)
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
 
 
-@pytest.mark.parametrize("theme", THEMES)
-@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize(("size", "theme"), VIEWS)
 def test_snapshot_hint_shown(snap_compare, make_app, submit, theme, size):
     """Step 3 (DELE) with its first hint under the task."""
 
@@ -278,8 +278,7 @@ def test_snapshot_hint_shown(snap_compare, make_app, submit, theme, size):
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
 
 
-@pytest.mark.parametrize("theme", THEMES)
-@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize(("size", "theme"), VIEWS)
 def test_snapshot_solution_confirmation(snap_compare, make_app, submit, theme, size):
     """Every hint of step 1 seen: F2 asks before showing the solution."""
 

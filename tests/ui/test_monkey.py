@@ -100,7 +100,7 @@ async def test_random_keys_and_pastes_do_not_crash(
         if open_help:
             await pilot.press("f1")
             assert isinstance(app.screen, HelpScreen)
-        for _ in range(30):
+        for _ in range(15):
             for _ in range(40):
                 if rng.random() < 0.05:
                     app.post_message(random_paste(rng))
@@ -147,7 +147,7 @@ async def test_random_keys_through_home_lessons_quiz_and_demo(
         if start == "quiz":
             await pilot.pause()
             app.screen.action_quiz()  # before the steps are done the screen says so; F7 again
-        for _ in range(20):
+        for _ in range(10):
             for _ in range(40):
                 if rng.random() < 0.04:
                     app.post_message(random_paste(rng))
