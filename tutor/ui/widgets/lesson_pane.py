@@ -115,6 +115,8 @@ class LessonPane(VerticalScroll):
         task changed, and to the end when only new feedback arrived under the same task."""
         old, self._view = self._view, view
         same_task = view.heading == old.heading and view.body == old.body
+        if not self._parts_present():
+            return  # the pane is being taken down (its screen closed under a burst of keys)
         if view.history != old.history:
             history = self.query_one("#pane-history", Vertical)
             if view.history[: len(old.history)] == old.history:
@@ -122,12 +124,16 @@ class LessonPane(VerticalScroll):
                 await history.mount_all(list(map(_box, view.history[len(old.history) :])))
             else:
                 await _refill(history, view.history)
+        if not self._parts_present():
+            return
         if view.before != old.before:
             await _refill(self.query_one("#pane-before", Vertical), view.before)
         if view.heading != old.heading:
             self.query_one("#pane-heading", Label).update(Text(view.heading))
         if view.body != old.body:
             await self.query_one("#pane-body", Markdown).update(view.body)
+        if not self._parts_present():
+            return
         if view.blocks != old.blocks:
             await _refill(self.query_one("#pane-blocks", Vertical), view.blocks)
         if not same_task:
@@ -135,9 +141,16 @@ class LessonPane(VerticalScroll):
         elif view.blocks != old.blocks and view.blocks:
             self.call_after_refresh(self._show_newest_feedback)
 
+    def _parts_present(self) -> bool:
+        """The pane's parts are mounted: false while the pane (or its screen) is being removed,
+        when a callback scheduled earlier may still run."""
+        return self.is_attached and all(
+            self.query(part) for part in ("#pane-history", "#pane-before", "#pane-blocks")
+        )
+
     def _show_current_task(self) -> None:
         """Scroll the new task into view whole (see module docstring)."""
-        if not self.is_attached:
+        if not self._parts_present():
             return  # the lesson closed before this frame
         before = self.query_one("#pane-before", Vertical)
         target: Widget = self.query_one("#pane-heading", Label)
@@ -152,7 +165,7 @@ class LessonPane(VerticalScroll):
 
     def _show_newest_feedback(self) -> None:
         """Bring the last hint, mistake or solution into sight (the intro may follow it)."""
-        if not self.is_attached:
+        if not self._parts_present():
             return
         boxes = [b for b in self.query_one("#pane-blocks").children if not b.has_class("-intro")]
         if boxes:
