@@ -238,7 +238,6 @@ class Pop3Session(Session):
             if plaintext_needs_tls is None
             else plaintext_needs_tls
         )
-        self._sasl: Exchange | None = None  # an AUTH exchange waiting for the client's line
         self.hostname = hostname or store.hostname
         if timestamp is None:
             timestamp = default_timestamp(self.hostname)
@@ -412,11 +411,6 @@ class Pop3Session(Session):
         self._user = None
         exchange = Exchange(mechanism)
         return self._sasl_step(exchange, exchange.start(args[1] if len(args) > 1 else None))
-
-    def _sasl_line(self, line: str) -> Reply:
-        exchange, self._sasl = self._sasl, None
-        assert exchange is not None
-        return self._sasl_step(exchange, exchange.feed(line))
 
     def _sasl_step(self, exchange: Exchange, step: Step) -> Reply:
         if step.kind == "challenge":

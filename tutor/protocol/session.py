@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from .replies import Reply
+from .sasl import Exchange, Step
 
 
 def as_text(line: str | bytes) -> str:
@@ -101,6 +102,8 @@ class Session(ABC):
         self.awaiting_tls = False
         #: where no socket exists (the TUI, lessons): gives the handshake's result at once
         self.simulate_tls: Callable[[], TlsInfo] | None = None
+        #: an AUTH exchange waiting for the client's next line (both protocols have AUTH)
+        self._sasl: Exchange | None = None
 
     # -- what subclasses define ------------------------------------------------------------
 
@@ -158,6 +161,18 @@ class Session(ABC):
         self.awaiting_tls = True
         if self.simulate_tls is not None:
             self.tls_started(self.simulate_tls())
+
+    # -- AUTH, shared ----------------------------------------------------------------------------
+
+    def _sasl_line(self, line: str) -> Reply:
+        """The client's answer to an AUTH challenge: the exchange goes on, or ends."""
+        exchange, self._sasl = self._sasl, None
+        assert exchange is not None
+        return self._sasl_step(exchange, exchange.feed(line))
+
+    def _sasl_step(self, exchange: Exchange, step: Step) -> Reply:
+        """Per protocol: a challenge to send (334 or "+ "), or how the exchange ended."""
+        raise NotImplementedError
 
     # -- byte stream framing, shared ----------------------------------------------------------
 

@@ -422,7 +422,6 @@ class SmtpSession(Session):
         self._esmtp = False
         self._ehlo_replies: dict[tuple[bool, bool], Reply] = {}  # (STARTTLS, AUTH) offered
         self._authenticated: str | None = None  # the user AUTH accepted
-        self._sasl: Exchange | None = None  # an AUTH exchange waiting for the client's line
         # the envelope (RFC 5321 §3.3)
         self._mail_from: str | None = None
         self._rcpts: list[str] = []
@@ -714,11 +713,6 @@ class SmtpSession(Session):
             return R_AUTH_UNKNOWN_MECHANISM
         exchange = Exchange(mechanism)
         return self._sasl_step(exchange, exchange.start(words[1] if len(words) > 1 else None))
-
-    def _sasl_line(self, line: str) -> Reply:
-        exchange, self._sasl = self._sasl, None
-        assert exchange is not None
-        return self._sasl_step(exchange, exchange.feed(line))
 
     def _sasl_step(self, exchange: Exchange, step: Step) -> Reply:
         if step.kind == "challenge":
