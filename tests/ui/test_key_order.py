@@ -84,3 +84,15 @@ async def test_redo_step_comes_after_the_line_typed_before_it(make_app):
         # The last F5 is not lost: noop and rset went with the connection it replaced.
         assert transcript.lines[-1] == ("note", NOTE)
         assert not {"noop", "rset"} & {text for _, text in transcript.lines}
+
+
+async def test_a_base64_escape_gets_its_note_between_the_lines_around_it(make_app):
+    app = make_app(("sandbox", "pop3", "article"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, SandboxScreen)
+        burst(app, "user ne_skagu", "<enter>", "/b64 x", "<enter>", "noop", "<enter>")
+        for _ in range(5):
+            await pilot.pause()
+        texts = [text for _, text in app.screen.transcript.lines]
+        note = next(i for i, text in enumerate(texts) if "eA==" in text)
+        assert texts.index("user ne_skagu") < note < texts.index("noop")

@@ -30,7 +30,7 @@ from tutor.client import (
 from tutor.protocol.replies import Reply
 from tutor.protocol.session import TlsInfo, describe_tls
 from tutor.ui.i18n import tr
-from tutor.ui.messages import LineEntered
+from tutor.ui.messages import HelperEscape, LineEntered
 from tutor.ui.widgets import CommandPrompt, Transcript
 
 #: longest line read from the server (a bigger one is cut, never buffered without end)
@@ -213,6 +213,11 @@ class ConnectScreen(Screen):
             self._writer.close()
 
     # -- typing --------------------------------------------------------------------------------
+
+    def on_helper_escape(self, event: HelperEscape) -> None:
+        # Here, in the screen's queue with the lines, not at the app: a /base64 typed after a
+        # command gets its note after that command's reply.
+        self.app.on_helper_escape(event)  # type: ignore[attr-defined]
 
     @on(LineEntered)
     async def _line_entered(self, event: LineEntered) -> None:

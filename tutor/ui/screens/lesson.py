@@ -26,7 +26,7 @@ from tutor.lessons.runner import find_overlay
 from tutor.ui.footer_fit import show_what_fits
 from tutor.ui.i18n import tr
 from tutor.ui.lesson_watch import watch_if_asked
-from tutor.ui.messages import LineEntered
+from tutor.ui.messages import HelperEscape, LineEntered
 from tutor.ui.ordered_keys import OrderedKeys
 from tutor.ui.screens.confirm import ConfirmScreen
 from tutor.ui.widgets import lesson_strings
@@ -343,6 +343,11 @@ class LessonScreen(OrderedKeys, Screen[None]):
             self._fit_footer()
 
     # -- typing --------------------------------------------------------------------------------
+
+    def on_helper_escape(self, event: HelperEscape) -> None:
+        # Here, in the screen's queue with the lines, not at the app: a /base64 typed after a
+        # command gets its note after that command's reply.
+        self.app.on_helper_escape(event)  # type: ignore[attr-defined]
 
     async def on_line_entered(self, event: LineEntered) -> None:
         event.stop()

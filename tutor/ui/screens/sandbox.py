@@ -27,7 +27,7 @@ from textual.widgets import Footer
 from tutor.mail.store import MailStore
 from tutor.protocol.replies import Reply
 from tutor.ui.i18n import has, localize_bindings, tr
-from tutor.ui.messages import LineEntered
+from tutor.ui.messages import HelperEscape, LineEntered
 from tutor.ui.ordered_keys import OrderedKeys
 from tutor.ui.widgets import CommandPrompt, ServerStatePanel, Transcript
 from tutor.ui.widgets.prompt import completion_words
@@ -228,6 +228,11 @@ class SandboxScreen(OrderedKeys, Screen):
         prompt = self.prompt
         prompt.message_mode = self.session.mode == "data"
         prompt.closed = bool(self.session.closed)
+
+    def on_helper_escape(self, event: HelperEscape) -> None:
+        # Here, in the screen's queue with the lines, not at the app: a /base64 typed after a
+        # command gets its note after that command's reply.
+        self.app.on_helper_escape(event)  # type: ignore[attr-defined]
 
     @on(LineEntered)
     def _line_entered(self, event: LineEntered) -> None:

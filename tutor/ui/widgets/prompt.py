@@ -198,7 +198,8 @@ class CommandPrompt(Input):
         self.border_subtitle = ""
         if not self.message_mode and is_escape(line):
             # the base64 helper's escape: answered by the tutor, never sent to the server
-            self.post_message(HelperEscape(self, line))
+            # the same queue as the lines: the note lands after the replies typed before it
+            (self.parent or self).post_message(HelperEscape(self, line))
             return
         # Straight into the container's queue, where the keys this prompt does not handle go
         # next: the screen then sees lines and keys in the order they were typed.
