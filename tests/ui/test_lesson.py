@@ -259,7 +259,9 @@ def test_snapshot_lesson_after_dele(snap_compare, make_app, submit, theme, size)
         await submit(pilot, "user ne_skagu", "pass secret", "dele 1")
         if size == "80x24":
             await pilot.press("f3")
-            await pilot.pause()
+        # the pane scrolls its new step into view after a refresh: let that happen first
+        await pilot.pause()
+        await pilot.pause()
 
     app = make_app(("lesson", UI_POP3), theme=theme)
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
