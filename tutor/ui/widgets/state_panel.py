@@ -165,6 +165,8 @@ class ServerStatePanel(VerticalScroll):
         self._marked: tuple[int, ...] = ()  # rows marked deleted at the last refresh
         self._delivered = 0  # letters delivered at the last refresh
         self._show_uid = True
+        #: the maildrop columns' widths as last set (None: as _setup_columns left them)
+        self._pop3_widths: tuple[int, ...] | None = None
         self._width = 0  # content width at the last resize (the delivered table fits it)
         self._session: Any = None
         self._store: MailStore | None = None
@@ -225,6 +227,7 @@ class ServerStatePanel(VerticalScroll):
         if table is None:
             return  # nothing to set up until the table is needed
         table.clear(columns=True)
+        self._pop3_widths = None
         keys = self._pop3_columns() if self.protocol == "pop3" else ("letter", "recipients")
         for key in keys:
             table.add_column(tr(f"panel.col.{key}", self.lang), key=key)
@@ -330,15 +333,17 @@ class ServerStatePanel(VerticalScroll):
                 table.display = False
             return
         table = self._table()
-        table.clear()
         if view.closed and view.user:
             # After QUIT the deletions happened: show the maildrop as the store now holds it.
             heading.update(Text(tr("panel.maildrop.after_quit", lang, user=shown_user)))
             messages = store.messages(view.user)
-            for number, message in enumerate(messages, 1):
-                self._add_pop3_row(
-                    table, str(number), str(message.size), message.uid, message.subject, None
-                )
+            self._fill_pop3(
+                table,
+                [
+                    self._pop3_row(str(n), str(m.size), m.uid, m.subject, None)
+                    for n, m in enumerate(messages, 1)
+                ],
+            )
             total.display = table.display = True
             count = len(messages)
             size = sum(m.size for m in messages)
@@ -351,15 +356,19 @@ class ServerStatePanel(VerticalScroll):
             return
         total.display = table.display = True
         heading.update(Text(tr("panel.maildrop", lang, user=shown_user)))
-        for row in view.messages:
-            self._add_pop3_row(
-                table,
-                str(row.number),
-                str(row.size),
-                row.uid,
-                row.subject,
-                tr("panel.deleted", lang) if row.deleted else None,
-            )
+        self._fill_pop3(
+            table,
+            [
+                self._pop3_row(
+                    str(row.number),
+                    str(row.size),
+                    row.uid,
+                    row.subject,
+                    tr("panel.deleted", lang) if row.deleted else None,
+                )
+                for row in view.messages
+            ],
+        )
         changed = set(view.marked_deleted) ^ set(self._marked)
         self._marked = view.marked_deleted
         if changed:
@@ -388,15 +397,9 @@ class ServerStatePanel(VerticalScroll):
             )
         )
 
-    def _add_pop3_row(
-        self,
-        table: DataTable,
-        number: str,
-        size: str,
-        uid: str,
-        subject: str,
-        deleted: str | None,
-    ) -> None:
+    def _pop3_row(
+        self, number: str, size: str, uid: str, subject: str, deleted: str | None
+    ) -> tuple[Text, ...]:
         """One maildrop row; a row marked by DELE is struck through, dim, and says so in words."""
         cells: dict[str, object] = {
             "number": number,
@@ -406,12 +409,35 @@ class ServerStatePanel(VerticalScroll):
         }
         if deleted is not None:
             struck = self._style("deleted")
-            cells = {key: Text(str(value), struck) for key, value in cells.items()}
-            cells["mark"] = Text(deleted, self._style("marker"))
+            texts = {key: Text(str(value), struck) for key, value in cells.items()}
+            texts["mark"] = Text(deleted, self._style("marker"))
         else:
-            cells = {key: Text(str(value)) for key, value in cells.items()}
-            cells["mark"] = Text("")
-        table.add_row(*(cells[key] for key in self._pop3_columns()), key=number)
+            texts = {key: Text(str(value)) for key, value in cells.items()}
+            texts["mark"] = Text("")
+        return tuple(texts[key] for key in self._pop3_columns())
+
+    def _fill_pop3(self, table: DataTable, rows: list[tuple[Text, ...]]) -> None:
+        """Put `rows` in the maildrop table, each column exactly as wide as its widest cell.
+
+        The widths are set here rather than left to DataTable's auto width, which it measures
+        only when its message queue is idle: a row drawn before that (DELE's "✗ deleted" in a
+        column sized for "mark") stayed clipped in its render cache.
+        """
+        keys = self._pop3_columns()
+        labels = [tr(f"panel.col.{key}", self.lang) for key in keys]
+        widths = tuple(
+            max([Text(label).cell_len, *(row[i].cell_len for row in rows)])
+            for i, label in enumerate(labels)
+        )
+        if widths != self._pop3_widths:
+            table.clear(columns=True)
+            for key, label, width in zip(keys, labels, widths, strict=True):
+                table.add_column(label, key=key, width=width)
+            self._pop3_widths = widths
+        else:
+            table.clear()
+        for row in rows:
+            table.add_row(*row, key=row[0].plain)
 
     def _show_smtp(self, view: SmtpView, session: Any) -> None:
         lang = self.lang
