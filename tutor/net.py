@@ -21,9 +21,13 @@ byte), the SMTP data phase, the whole session, and, once closing, the linger. A 
 closed by the server (timeout, shutdown, too many failed logins) is aborted after `close_grace`
 seconds even when the client never reads what is still queued for it.
 
-Failed logins: the engine counts them (`Session.failed_logins`); the adapter holds the failing
-reply back for a delay that doubles with each failure, handles nothing else meanwhile, and closes
-the connection after `max_auth_failures` (the model is Dovecot's auth_failure_delay).
+Failed logins: the engine counts them (`Session.failed_logins`, `Session.login_attempts`); the
+adapter holds the failing reply back for a delay that doubles with each failure, handles nothing
+else meanwhile, and closes the connection after `max_auth_failures` (the model is Dovecot's
+auth_failure_delay). The failures are also remembered per client address by every listener of one
+`start_servers` (tutor/auth_penalty.py, Dovecot's auth penalty): a guesser who reconnects meets the
+delay it had reached, and from an address with recent failures every login attempt waits, a right
+one too, so that a fast answer cannot give a right guess away (a right one then clears the slate).
 
 TLS: a listener may carry a server `ssl.SSLContext`. On the plain ports the engines then offer
 STARTTLS/STLS; when a reply carries `starts_tls`, the connection stops handling input, asyncio's
@@ -48,6 +52,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Literal
 
+from tutor.auth_penalty import AuthPenalties
 from tutor.mail.store import MailStore
 from tutor.protocol.replies import Reply, err, smtp
 from tutor.protocol.session import Session, TlsInfo
@@ -169,6 +174,8 @@ class _Listener:
     connections: set[_Connection] = field(default_factory=set)
     active: int = 0  # admitted connections, counted from accept() to connection_lost
     per_peer: dict[str, int] = field(default_factory=dict)
+    #: failed logins by client address, shared by the listeners of one start_servers
+    penalties: AuthPenalties = field(default_factory=AuthPenalties)
     closed: bool = False
 
     def emit(self, kind: EventKind, peer: str, detail: str = "") -> None:
@@ -243,7 +250,8 @@ class _Connection(asyncio.BufferedProtocol):
         self._eof = False  # the client has finished sending
         self._held: list[Reply] | None = None  # a failed login's replies, delayed
         self._hold_timer: asyncio.TimerHandle | None = None
-        self._failures_seen = 0
+        self._failures_seen = 0  # session.failed_logins already throttled
+        self._attempts_seen = 0  # session.login_attempts already looked at
         now = self._loop.time()
         self._started = now
         self._last_activity = now
@@ -372,7 +380,7 @@ class _Connection(asyncio.BufferedProtocol):
                 and not reply.closes
                 and not reply.starts_tls
                 and not session.closed
-                and session.failed_logins == self._failures_seen
+                and session.login_attempts == self._attempts_seen
             ):  # the usual case, inline: one small reply, nothing else to do
                 if pos == end and not self._out:  # the read's only reply: straight out
                     self._transport.write(reply.wire())  # type: ignore[union-attr]
@@ -403,18 +411,25 @@ class _Connection(asyncio.BufferedProtocol):
             self._data_started = None
 
     def _answer(self, session: Session, replies: list[Reply]) -> None:
+        if session.login_attempts == self._attempts_seen:
+            self._send(replies)
+            return
+        self._attempts_seen = session.login_attempts
+        penalties = self._listener.penalties
         if session.failed_logins > self._failures_seen:
             self._failures_seen = session.failed_logins
-            delay = auth_delay(self._failures_seen, self._limits.auth_failure_delay)
-            if delay > 0:
-                self._flush()  # what came before goes now; this reply waits
-                self._held = replies
-                self._hold_timer = self._loop.call_later(delay, self._release_held)
-                return
-            self._send(replies)
-            self._after_auth_failure()
+            failures = max(self._failures_seen, penalties.record_failure(self._ip))
+        else:  # a right password: it waits only if this address guessed wrong lately
+            failures = penalties.failures(self._ip)
+            penalties.forgive(self._ip)
+        delay = auth_delay(failures, self._limits.auth_failure_delay)
+        if delay > 0:
+            self._flush()  # what came before goes now; this reply waits
+            self._held = replies
+            self._hold_timer = self._loop.call_later(delay, self._release_held)
             return
         self._send(replies)
+        self._after_auth_failure()
 
     def _send(self, replies: list[Reply]) -> None:
         closes = False
@@ -1061,11 +1076,13 @@ async def start_servers(
         ]
     bound: dict[str, tuple[str, int]] = {}
     spare = _SpareDescriptor()
+    penalties = AuthPenalties()  # one memory of failed logins for POP3 and SMTP alike
     try:
         for name, port, make in plan:
             if port is None:
                 continue
             listener = make()
+            listener.penalties = penalties
             try:
                 sockets = await _bind(host, port)
             except OSError as exc:

@@ -122,7 +122,11 @@ class ServeProcess:
 
 @pytest.fixture(scope="session")
 def served() -> Iterator[ServeProcess]:
-    process = ServeProcess("--world", "article", "--pop3-port", "0", "--smtp-port", "0")
+    # Shared by many tests: a short failed-login delay, since the address's failures add up
+    # across their connections (the delay itself is tested on servers of their own).
+    process = ServeProcess(
+        "--world", "article", "--pop3-port", "0", "--smtp-port", "0", "--auth-failure-delay", "0.2"
+    )
     process.wait_listening()
     yield process
     process.stop()

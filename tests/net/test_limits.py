@@ -4,6 +4,7 @@ connection cap and the growing delay after failed logins."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import socket
@@ -177,19 +178,68 @@ def test_failed_logins_are_delayed_more_each_time_then_disconnected(start_server
     assert [line for _, line in failures] == [b"-ERR [AUTH] invalid user name or password"] * 3
     # 0.1 s, then 0.2 s more, then 0.4 s more.
     assert failures[0][0] >= 0.1 and failures[1][0] >= 0.3 and failures[2][0] >= 0.7, arrivals
-    # A new connection starts afresh.
+    # Reconnecting does not start afresh (Dovecot's auth penalty): the address's three failures
+    # are remembered, so even the right password waits 0.4 s; another address does not wait.
     with connect(server.pop3) as sock:
         lines = sock.makefile("rb")
         assert lines.readline().startswith(b"+OK")
-        sock.sendall(b"USER ne_skagu\r\nPASS secret\r\nQUIT\r\n")
-        assert [lines.readline()[:3] for _ in range(3)] == [b"+OK"] * 3
+        sock.sendall(b"USER ne_skagu\r\n")
+        assert lines.readline().startswith(b"+OK")
+        started = time.monotonic()
+        sock.sendall(b"PASS secret\r\nQUIT\r\n")
+        assert lines.readline().startswith(b"+OK ne_skagu's maildrop")
+        assert time.monotonic() - started >= 0.4
+        assert lines.readline().startswith(b"+OK")
+    # That right password cleared the address's slate (as Dovecot does): no wait now.
+    with connect(server.pop3) as sock:
+        lines = sock.makefile("rb")
+        assert lines.readline().startswith(b"+OK")
+        started = time.monotonic()
+        sock.sendall(b"USER ne_skagu\r\nPASS secret\r\n")
+        assert [lines.readline()[:3] for _ in range(2)] == [b"+OK"] * 2
+        assert time.monotonic() - started < 0.4
+    with connect(server.pop3, source="127.0.0.2") as sock:
+        lines = sock.makefile("rb")
+        assert lines.readline().startswith(b"+OK")
+        started = time.monotonic()
+        sock.sendall(b"USER ne_skagu\r\nPASS secret\r\n")
+        assert [lines.readline()[:3] for _ in range(2)] == [b"+OK"] * 2
+        assert time.monotonic() - started < 0.4
+
+
+def test_a_guesser_who_reconnects_meets_the_delay_it_reached(start_server):
+    """The failures of one address add up across connections and across POP3 and SMTP."""
+    world = {"base": "article", "auth_without_tls": True}  # AUTH PLAIN in clear text on SMTP
+    server = start_server(world, auth_failure_delay=0.05, max_auth_failures=2)
+    for _ in range(2):  # two connections, each closed after its two failures
+        with connect(server.pop3) as sock:
+            lines = sock.makefile("rb")
+            assert lines.readline().startswith(b"+OK")
+            sock.sendall(b"USER ne_skagu\r\nPASS guess1\r\nUSER ne_skagu\r\nPASS guess2\r\n")
+            assert [lines.readline()[:4] for _ in range(4)] == [b"+OK ", b"-ERR"] * 2
+            assert lines.readline() == b""
+    # The fifth failure, on SMTP this time: 0.05 * 2**4 = 0.8 s.
+    plain = base64.b64encode(b"\0ne_skagu\0guess5")
+    with connect(server.smtp) as sock:
+        lines = sock.makefile("rb")
+        assert lines.readline().startswith(b"220")
+        sock.sendall(b"EHLO me\r\n")
+        while not lines.readline().startswith(b"250 "):
+            pass
+        started = time.monotonic()
+        sock.sendall(b"AUTH PLAIN " + plain + b"\r\n")
+        reply = lines.readline()
+        waited = time.monotonic() - started
+    assert reply.startswith(b"535"), reply
+    assert waited >= 0.8, waited
 
 
 def test_unknown_user_and_wrong_password_cost_the_same_delay(start_server):
     server = start_server(auth_failure_delay=0.2)
     elapsed = {}
-    for name in (b"nobody", b"ne_skagu"):
-        with connect(server.pop3) as sock:
+    # From two addresses: one address's second failure would wait longer (auth penalty).
+    for name, source in ((b"nobody", "127.0.0.1"), (b"ne_skagu", "127.0.0.2")):
+        with connect(server.pop3, source=source) as sock:
             lines = sock.makefile("rb")
             assert lines.readline().startswith(b"+OK")
             sock.sendall(b"USER " + name + b"\r\n")

@@ -362,6 +362,7 @@ class Pop3Session(Session):
         if not self.plaintext_allowed:
             return err(_PLAINTEXT_DISALLOWED)
         name, self._user = self._user, None
+        self.login_attempts += 1
         if not self.store.check_password(name, _encodable(rest)):
             self.failed_logins += 1
             return err(_AUTH_FAILED)
@@ -377,6 +378,7 @@ class Pop3Session(Session):
         # An unknown user costs the same work as a known one and gets the same answer.
         expected = apop_digest(self.timestamp, secret if secret is not None else _DUMMY_SECRET)
         given = digest.lower().encode("utf-8", "replace")
+        self.login_attempts += 1
         if not hmac.compare_digest(expected.encode("ascii"), given) or secret is None:
             self.failed_logins += 1
             return err(_AUTH_FAILED)
@@ -420,6 +422,7 @@ class Pop3Session(Session):
             return err("authentication cancelled")  # RFC 5034 §4: "*" gets -ERR
         if step.kind == "malformed":
             return err("[AUTH] malformed authentication response (not base64?)")
+        self.login_attempts += 1
         if step.authzid not in ("", step.user) or not self.store.check_password(
             step.user, _encodable(step.password)
         ):

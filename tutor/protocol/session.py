@@ -92,6 +92,10 @@ class Session(ABC):
         #: to throttle guessing (the TCP adapter delays the reply and disconnects after a few);
         #: the engine itself stays sans-IO and answers at once
         self.failed_logins = 0
+        #: passwords checked so far, right or wrong: the adapter delays the answer to every
+        #: attempt from an address with recent failures, not only the failing ones (a reply
+        #: that comes fast only when right would tell a guesser without waiting)
+        self.login_attempts = 0
         self._pending = bytearray()  # bytes received but not yet a whole line
         self._discarding = False  # inside an overlong line: drop until its end
         #: the caller can start TLS on this connection (STARTTLS/STLS are offered)

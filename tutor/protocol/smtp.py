@@ -722,6 +722,7 @@ class SmtpSession(Session):
             return R_AUTH_CANCELLED
         if step.kind == "malformed":
             return R_AUTH_MALFORMED
+        self.login_attempts += 1
         user = self.store.user(step.user)
         if (
             user is None
