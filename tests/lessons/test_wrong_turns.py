@@ -182,6 +182,17 @@ WRONG_TURNS = [
         "APOP works only before login",
         "APOP работает только до входа",
     ),
+    # The two-line forms of AUTH are right ways in, not mistakes: a remark, and the step waits.
+    ("submission", "auth", ["auth plain"], REMARK, "That works too", "Так тоже можно"),
+    ("submission", "auth", ["auth login"], REMARK, "the two-round form", "вход в два захода"),
+    (
+        "submission",
+        "auth",
+        ["auth login", "bmVfc2thZ3U="],
+        REMARK,
+        "the server asks for the next part",
+        "сервер просит следующую часть",
+    ),
 ]
 
 
@@ -245,3 +256,17 @@ def test_pop3_deeper_quit_hint_names_the_marked_letter():
         "The command that ends a POP3 session.",
         hint.text,
     ]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["auth plain", "AG5lX3NrYWd1AHNlY3JldA=="],
+        ["auth login", "bmVfc2thZ3U=", "c2VjcmV0"],
+    ],
+    ids=["plain-two-lines", "login"],
+)
+def test_submission_auth_passes_in_its_two_line_forms(lines):
+    runner = runner_at("submission", "auth")
+    assert said(runner, lines).kind == PASSED
+    assert runner.current_step.id == "mail"
