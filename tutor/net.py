@@ -69,6 +69,8 @@ MAX_BACKLOG = 64 * 1024
 #: connections accepted per wake-up of a listening socket (asyncio's default too)
 ACCEPTS_PER_WAKEUP = 100
 LISTEN_BACKLOG = 100
+#: tries to find one free port for every address of a host given port 0 (see _bind)
+BIND_SAME_PORT_ATTEMPTS = 5
 
 DEFAULT_POP3_TIMEOUT = 600.0  # RFC 1939 §3: an autologout timer of at least 10 minutes
 DEFAULT_SMTP_TIMEOUT = 300.0  # RFC 5321 §4.5.3.2.7: the server waits at least 5 minutes
@@ -958,17 +960,36 @@ def _received_peer(ip: str) -> str:
 
 
 async def _bind(host: str, port: int) -> list[socket.socket]:
-    """Listening sockets for every address `host` resolves to (as asyncio's create_server)."""
+    """Listening sockets for every address `host` resolves to (as asyncio's create_server).
+
+    With port 0 and several addresses (localhost: 127.0.0.1 and ::1), every socket listens on
+    the port the first one was given, so the one printed address holds for all of them; when
+    that port is taken on another address, the whole set is tried again on a new free port.
+    """
     loop = asyncio.get_running_loop()
     infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    addresses = list(dict.fromkeys(infos))
+    for attempt in range(BIND_SAME_PORT_ATTEMPTS):
+        try:
+            return _listen_all(addresses, port)
+        except OSError as exc:
+            if port != 0 or exc.errno != errno.EADDRINUSE or attempt + 1 == BIND_SAME_PORT_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _listen_all(addresses: list[tuple], port: int) -> list[socket.socket]:
+    """One listening socket per getaddrinfo entry; port 0: all on the first one's free port."""
     sockets: list[socket.socket] = []
     try:
-        for family, kind, proto, _, address in dict.fromkeys(infos):
+        for family, kind, proto, _, address in addresses:
             sock = socket.socket(family, kind, proto)
             sockets.append(sock)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
                 sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            if port == 0 and len(sockets) > 1:
+                address = (address[0], sockets[0].getsockname()[1], *address[2:])
             sock.bind(address)
             sock.listen(LISTEN_BACKLOG)
             sock.setblocking(False)
