@@ -124,3 +124,23 @@ async def test_a_toast_does_not_linger_over_the_lesson_it_led_to(make_app):
         await pilot.press("enter")
         await lesson(pilot)
         assert not any("Pick a lesson" in text for text in toasts(app))
+
+
+async def test_quit_before_the_step_is_done_says_how_to_go_on(make_app, submit):
+    """A hurried student who types QUIT mid-lesson is told that Enter starts the step again
+    (not the generic "did not do what this step asks"), and Enter does that."""
+    app = make_app(("lesson", UI_POP3))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await lesson(pilot)
+        await submit(pilot, "user ne_skagu", "pass secret", "quit")
+        assert screen.runner.session.closed and screen.runner.current_step.id != "quit"
+        blocks = screen.query_one(LessonPane).view.blocks
+        assert [b.text for b in blocks if b.kind == "mistake"] == [
+            "The session ended before this step was done. Press Enter to start this step "
+            "again on a new connection."
+        ]
+        await submit(pilot, "")
+        assert not screen.runner.session.closed
+        assert not [b for b in screen.query_one(LessonPane).view.blocks if b.kind == "mistake"]
+        await submit(pilot, "dele 1")
+        assert screen.runner.current_step.id == "quit"

@@ -387,6 +387,8 @@ class LessonScreen(OrderedKeys, Screen[None]):
         kind = str(outcome.kind)
         if kind == "none" and not self._off_track(outcome, was_step):
             kind = "waiting"  # on the way: nothing to say yet
+        if kind in ("none", "waiting") and runner.session.closed and not runner.finished:
+            kind = "closed"  # QUIT before the step was done: say how to go on
         self._last = (kind, was_step, outcome.message)
         if outcome.kind in ("passed", "finished"):
             self._solution_shown = False
@@ -426,6 +428,9 @@ class LessonScreen(OrderedKeys, Screen[None]):
             return [PaneBlock("hint", tr("lesson.block.remark", lang), message)]
         if kind == "none":
             text = tr("lesson.block.no_match", lang)
+            return [PaneBlock("mistake", tr("lesson.block.mistake", lang), text)]
+        if kind == "closed":
+            text = tr("lesson.block.closed_early", lang)
             return [PaneBlock("mistake", tr("lesson.block.mistake", lang), text)]
         return []  # passed, "waiting" or "ignored": nothing to say under the task
 

@@ -69,6 +69,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "That line did not do what this step asks. F2 gives a hint.",
         "ru": "Эта строка не сделала того, что нужно на этом шаге. F2 — подсказка.",
     },
+    "lesson.block.closed_early": {
+        "en": "The session ended before this step was done. Press Enter to start this step "
+        "again on a new connection.",
+        "ru": "Сеанс закончился раньше, чем этот шаг был сделан. Нажмите Enter, чтобы начать "
+        "шаг заново в новом соединении.",
+    },
     "lesson.block.hint": {"en": "Hint {number} of {total}", "ru": "Подсказка {number} из {total}"},
     "lesson.block.note": {"en": "About the article", "ru": "О статье"},
     "lesson.block.solution": {"en": "Solution", "ru": "Решение"},
