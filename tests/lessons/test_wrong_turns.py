@@ -182,6 +182,14 @@ WRONG_TURNS = [
         "APOP works only before login",
         "APOP работает только до входа",
     ),
+    (
+        "pop3-tls",
+        "capa-again",
+        ["user ne_skagu"],
+        REMARK,
+        "first see what the server offers now",
+        "сначала посмотрите, что сервер предлагает",
+    ),
     # The two-line forms of AUTH are right ways in, not mistakes: a remark, and the step waits.
     ("submission", "auth", ["auth plain"], REMARK, "That works too", "Так тоже можно"),
     ("submission", "auth", ["auth login"], REMARK, "the two-round form", "вход в два захода"),
