@@ -59,10 +59,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="plain text only, as in 2007: no STARTTLS/STLS, no submission, SMTPS or POP3S",
     )
-    parser.add_argument(
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
         "--quiet",
         action="store_true",
-        help="print only the listening lines",
+        help="print only the listening lines, not every session's dialogue (for benchmarks)",
+    )
+    shown.add_argument(
+        "--full",
+        action="store_true",
+        help="print letters and long lists whole instead of a line saying their size",
     )
     parser.add_argument(
         "--world",
@@ -318,6 +324,22 @@ def _report_errors(event) -> None:  # event: tutor.net.ConnectionEvent
         )
 
 
+def _subscribers(args: argparse.Namespace):  # -> (on_event, on_dialogue, output or None)
+    """What `serve` does with the adapter's events: errors to stderr always; with the session
+    log (not --quiet) every event and exchange to stdout, through a bounded queue."""
+    if args.quiet:
+        return _report_errors, None, None
+    from tutor.session_log import stdout_log
+
+    log, output = stdout_log(full=args.full)
+
+    def on_event(event) -> None:  # event: tutor.net.ConnectionEvent
+        _report_errors(event)
+        log.on_event(event)
+
+    return on_event, log.on_dialogue, output
+
+
 async def _serve(store, host: str, args: argparse.Namespace, tls=None) -> int:
     import asyncio
     import contextlib
@@ -325,6 +347,7 @@ async def _serve(store, host: str, args: argparse.Namespace, tls=None) -> int:
 
     from tutor.net import LISTENER_TITLES, format_address, start_servers
 
+    on_event, on_dialogue, output = _subscribers(args)
     try:
         servers = await start_servers(
             store,
@@ -339,13 +362,16 @@ async def _serve(store, host: str, args: argparse.Namespace, tls=None) -> int:
             max_connections_per_peer=args.max_connections_per_peer,
             auth_failure_delay=args.auth_failure_delay,
             max_auth_failures=args.max_auth_failures,
-            on_event=_report_errors,
+            on_event=on_event,
+            on_dialogue=on_dialogue,
             tls=tls,
             submission_port=args.submission_port,
             smtps_port=args.smtps_port,
             pop3s_port=args.pop3s_port,
         )
     except OSError as exc:  # ListenError names the listener and the address
+        if output is not None:
+            output.close()
         return _fail(str(exc))
     for name, address in servers.addresses.items():
         print(f"{LISTENER_TITLES[name]} listening on {format_address(address)}")
@@ -370,4 +396,12 @@ async def _serve(store, host: str, args: argparse.Namespace, tls=None) -> int:
     finally:
         servers.close()
         await servers.wait_closed()
+        if output is not None:
+            output.close()
+            if output.dropped:
+                print(
+                    f"mailtutor serve: {output.dropped} session lines were not shown: "
+                    "the output was slower than the sessions",
+                    file=sys.stderr,
+                )
     return 0
