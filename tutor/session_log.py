@@ -67,8 +67,7 @@ class BoundedOutput:
             return
         try:
             if self._pending_drops:
-                notice = f"[{self._pending_drops} lines not shown: the output was too slow]"
-                self._queue.put_nowait(notice)
+                self._queue.put_nowait(self._notice())
                 self._pending_drops = 0
             self._queue.put_nowait(line)
         except queue.Full:
@@ -78,14 +77,20 @@ class BoundedOutput:
     def close(self, timeout: float = 2.0) -> None:
         """Write what is queued (waiting at most `timeout` seconds for the stream), then stop."""
         deadline = time.monotonic() + timeout
-        while self._thread.is_alive():
-            try:
-                self._queue.put(None, timeout=0.05)
-                break
-            except queue.Full:
-                if time.monotonic() > deadline:
-                    return
+        last = [self._notice()] if self._pending_drops else []
+        self._pending_drops = 0
+        for item in [*last, None]:  # the count of lines not shown, then the end
+            while self._thread.is_alive():
+                try:
+                    self._queue.put(item, timeout=0.05)
+                    break
+                except queue.Full:
+                    if time.monotonic() > deadline:
+                        return
         self._thread.join(max(0.0, deadline - time.monotonic()))
+
+    def _notice(self) -> str:
+        return f"[{self._pending_drops} lines not shown: the output was too slow]"
 
     def _write(self) -> None:
         get, get_nowait = self._queue.get, self._queue.get_nowait
