@@ -13,19 +13,20 @@ its size, since the point is what the client asks for, not the letter, and 46 KB
 the rest away; lists (CAPA, EHLO, LIST, UIDL) show their first BODY_LIMIT lines, since what a
 server offers is what makes a client choose its next command; `full` prints everything.
 
-Output never holds up the servers: lines go to `BoundedOutput`, a queue of at most MAX_QUEUED
-lines written by a thread of its own. When the stream is slower than the sessions (a terminal
-scrolled back, a pipe nobody reads) lines are dropped, counted, and the count is printed as soon
-as there is room again; the servers go on at full speed. Every line goes through
+Output never holds up the servers: lines go to `BoundedOutput`, at most MAX_QUEUED lines
+waiting for a thread of its own that writes them. When the stream is slower than the sessions
+(a terminal scrolled back, a pipe nobody reads) lines are dropped, counted, and the count is
+printed as soon as there is room again; the servers go on at full speed. Every line goes through
 `tutor.sanitize.visible`, so a client's escape sequences reach the terminal as ^[ text.
 """
 
 from __future__ import annotations
 
-import queue
+import asyncio
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -39,7 +40,7 @@ from tutor.sanitize import visible
 BODY_LIMIT = 12
 #: lines waiting for a slow stream before further ones are dropped (and counted)
 MAX_QUEUED = 10_000
-#: lines written in one go by the writer thread
+#: lines gathered before they are handed to the writer thread even within one loop iteration
 WRITE_BATCH = 512
 #: POP3 commands whose multi-line reply is a letter (or its top)
 LETTER_COMMANDS = frozenset({"RETR", "TOP"})
@@ -47,16 +48,24 @@ _END_OF_DATA_LINE = b".\r\n"
 
 
 class BoundedOutput:
-    """Lines written to `stream` by a thread, through a queue of at most `limit` lines.
+    """Lines written to `stream` by a thread of its own, at most `limit` lines waiting.
 
-    `put` never blocks: a line that does not fit is dropped and counted, and a line saying how
-    many were dropped goes out before the next one that fits. A stream that fails (a closed
-    pipe) ends the writing; nothing is raised in the caller."""
+    `put` never blocks and never makes a system call: lines put while the event loop runs one
+    batch of callbacks are gathered and handed to the writer together, at the end of that
+    batch (`loop.call_soon`), so the writer wakes once per batch, not per line (waking it per
+    line cost more than formatting the lines). Lines that do not fit are dropped and counted,
+    and a line saying how many goes out before the next ones that fit. A stream that fails (a
+    closed pipe) ends the writing; nothing is raised in the caller."""
 
     def __init__(self, stream: TextIO, *, limit: int = MAX_QUEUED) -> None:
         self._stream = stream
-        self._queue: queue.Queue[str | None] = queue.Queue(limit)
-        self._pending_drops = 0  # dropped since the last notice got into the queue
+        self._limit = limit
+        self._ready = threading.Condition()
+        self._batches: deque[list[str]] = deque()  # guarded by _ready
+        self._queued = 0  # lines in _batches, guarded by _ready
+        self._closing = False  # guarded by _ready
+        self._gathering: list[str] = []  # put since the last hand-over (event loop thread)
+        self._pending_drops = 0  # dropped since the last notice was handed over
         self.dropped = 0  # dropped in all
         self.broken = False  # the stream failed: nothing more is written
         self._thread = threading.Thread(target=self._write, name="session-log", daemon=True)
@@ -65,52 +74,66 @@ class BoundedOutput:
     def put(self, line: str) -> None:
         if self.broken:
             return
-        try:
-            if self._pending_drops:
-                self._queue.put_nowait(self._notice())
+        gathering = self._gathering
+        gathering.append(line)
+        if len(gathering) == 1:
+            try:
+                asyncio.get_running_loop().call_soon(self.hand_over)
+            except RuntimeError:  # no event loop here: hand it over at once
+                self.hand_over()
+        elif len(gathering) >= WRITE_BATCH:
+            self.hand_over()
+
+    def hand_over(self) -> None:
+        """Give the lines gathered so far to the writer (or count them dropped)."""
+        batch, self._gathering = self._gathering, []
+        if not batch:
+            return
+        with self._ready:
+            if self._pending_drops and self._queued + len(batch) < self._limit:
+                batch.insert(0, self._notice())
                 self._pending_drops = 0
-            self._queue.put_nowait(line)
-        except queue.Full:
-            self._pending_drops += 1
-            self.dropped += 1
+            if self._queued + len(batch) > self._limit:
+                self._pending_drops += len(batch)
+                self.dropped += len(batch)
+                return
+            self._batches.append(batch)
+            self._queued += len(batch)
+            self._ready.notify()
 
     def close(self, timeout: float = 2.0) -> None:
-        """Write what is queued (waiting at most `timeout` seconds for the stream), then stop."""
-        deadline = time.monotonic() + timeout
-        last = [self._notice()] if self._pending_drops else []
-        self._pending_drops = 0
-        for item in [*last, None]:  # the count of lines not shown, then the end
-            while self._thread.is_alive():
-                try:
-                    self._queue.put(item, timeout=0.05)
-                    break
-                except queue.Full:
-                    if time.monotonic() > deadline:
-                        return
-        self._thread.join(max(0.0, deadline - time.monotonic()))
+        """Write what is queued (waiting at most `timeout` seconds for the stream), then stop;
+        the last line says how many lines were not shown, if any were not."""
+        self.hand_over()
+        with self._ready:
+            if self._pending_drops:
+                self._batches.append([self._notice()])
+                self._pending_drops = 0
+            self._closing = True
+            self._ready.notify()
+        self._thread.join(timeout)
 
     def _notice(self) -> str:
         return f"[{self._pending_drops} lines not shown: the output was too slow]"
 
     def _write(self) -> None:
-        get, get_nowait = self._queue.get, self._queue.get_nowait
+        ready = self._ready
         while True:
-            batch = [get()]
-            while len(batch) < WRITE_BATCH and batch[-1] is not None:
-                try:
-                    batch.append(get_nowait())
-                except queue.Empty:
-                    break
-            done = batch[-1] is None
-            lines = [line for line in batch if line is not None]
+            with ready:
+                while not self._batches and not self._closing:
+                    ready.wait()
+                batches = list(self._batches)
+                self._batches.clear()
+                self._queued = 0
+                closing = self._closing
             try:
-                if lines:
-                    self._stream.write("\n".join(lines) + "\n")
+                if batches:
+                    self._stream.write("\n".join(line for b in batches for line in b) + "\n")
                     self._stream.flush()
             except (OSError, ValueError):  # a closed pipe or stream: stop, quietly
                 self.broken = True
                 return
-            if done:
+            if closing and not self._batches:
                 return
 
 
@@ -141,9 +164,21 @@ class LetterText:
         return self.lines, self.octets
 
 
+#: id(letter data) -> (the data, its line count): letters never change and the same ones are
+#: fetched again and again, so each is counted once (the data is kept, so the id stays its own)
+_LINE_COUNTS: dict[int, tuple[bytes, int]] = {}
+_LINE_COUNTS_KEPT = 256
+
+
 def body_size(body: bytes) -> tuple[int, int]:
     """(lines, octets) of a multi-line reply's data."""
+    known = _LINE_COUNTS.get(id(body))
+    if known is not None and known[0] is body:
+        return known[1], len(body)
     lines = body.count(b"\n") + (1 if body and not body.endswith(b"\n") else 0)
+    if len(_LINE_COUNTS) >= _LINE_COUNTS_KEPT:
+        _LINE_COUNTS.clear()
+    _LINE_COUNTS[id(body)] = (body, lines)
     return lines, len(body)
 
 
@@ -170,6 +205,8 @@ class SessionLog:
         self._sessions: dict[int, _Session] = {}
         self._second = -1
         self._stamp = ""
+        self._headed: object = None  # the event the head below was made for
+        self._head = ""
 
     # -- subscribers --------------------------------------------------------------------------
 
@@ -243,14 +280,15 @@ class SessionLog:
         self._line(event, "S: .", code)
 
     def _line(self, event: ConnectionEvent | DialogueEvent, text: str, code: str = "") -> None:
-        number = f"#{event.session}" if event.session else "-"
-        head = f"{self._time()} {event.protocol.upper()} {number} {event.peer}"
+        if event is not self._headed:  # one head for all the lines of one event
+            number = f"#{event.session}" if event.session else "-"
+            head = f"{self._time()} {event.protocol.upper()} {number} {event.peer}"
+            self._head = f"{DIM}{head}{RESET}" if self.colour else head
+            self._headed = event
         text = visible(text)
-        if self.colour:
-            head = f"{DIM}{head}{RESET}"
-            if code:
-                text = f"{code}{text}{RESET}"
-        self._put(f"{head} {text}")
+        if code and self.colour:
+            text = f"{code}{text}{RESET}"
+        self._put(f"{self._head} {text}")
 
     def _time(self) -> str:
         now = self._clock()
