@@ -38,7 +38,7 @@ from tutor.sanitize import visible
 
 #: lines of a list (CAPA, LIST, UIDL...) printed before "[... N more lines]"
 BODY_LIMIT = 12
-#: lines waiting for a slow stream before further ones are dropped (and counted)
+#: pieces (an event's lines) waiting for a slow stream before further ones are dropped, counted
 MAX_QUEUED = 10_000
 #: lines gathered before they are handed to the writer thread even within one loop iteration
 WRITE_BATCH = 512
@@ -48,7 +48,8 @@ _END_OF_DATA_LINE = b".\r\n"
 
 
 class BoundedOutput:
-    """Lines written to `stream` by a thread of its own, at most `limit` lines waiting.
+    """Lines written to `stream` by a thread of its own, at most `limit` pieces waiting (a
+    piece is a line, or the few lines of one event joined by newlines).
 
     `put` never blocks and never makes a system call: lines put while the event loop runs one
     batch of callbacks are gathered and handed to the writer together, at the end of that
@@ -66,7 +67,7 @@ class BoundedOutput:
         self._closing = False  # guarded by _ready
         self._gathering: list[str] = []  # put since the last hand-over (event loop thread)
         self._pending_drops = 0  # dropped since the last notice was handed over
-        self.dropped = 0  # dropped in all
+        self.dropped = 0  # lines dropped in all
         self.broken = False  # the stream failed: nothing more is written
         self._thread = threading.Thread(target=self._write, name="session-log", daemon=True)
         self._thread.start()
@@ -94,8 +95,9 @@ class BoundedOutput:
                 batch.insert(0, self._notice())
                 self._pending_drops = 0
             if self._queued + len(batch) > self._limit:
-                self._pending_drops += len(batch)
-                self.dropped += len(batch)
+                lines = sum(piece.count("\n") + 1 for piece in batch)
+                self._pending_drops += lines
+                self.dropped += lines
                 return
             self._batches.append(batch)
             self._queued += len(batch)
@@ -188,7 +190,8 @@ class _Session:
 
 
 class SessionLog:
-    """Events in, formatted lines out to `put` (see the module docstring)."""
+    """Events in, formatted lines out to `put` (see the module docstring): one call per event,
+    its lines joined by newlines."""
 
     def __init__(
         self,
@@ -207,10 +210,26 @@ class SessionLog:
         self._stamp = ""
         self._headed: object = None  # the event the head below was made for
         self._head = ""
+        self._lines: list[str] = []  # the lines of the event being formatted
 
     # -- subscribers --------------------------------------------------------------------------
 
     def on_event(self, event: ConnectionEvent) -> None:
+        self._event_lines(event)
+        self._flush()
+
+    def on_dialogue(self, event: DialogueEvent) -> None:
+        self._dialogue_lines(event)
+        self._flush()
+
+    def _flush(self) -> None:
+        """An event's lines go out as one piece: one hand-over, not one per line."""
+        lines = self._lines
+        if lines:
+            self._put(lines[0] if len(lines) == 1 else "\n".join(lines))
+            lines.clear()
+
+    def _event_lines(self, event: ConnectionEvent) -> None:
         kind, detail = event.kind, event.detail
         code = COLOURS[ReplyKind.ERROR] if kind in ("refused", "error") else DIM
         if kind == "connect":
@@ -233,7 +252,7 @@ class SessionLog:
             text = f"failed: {detail}"
         self._line(event, f"-- {text}", code)
 
-    def on_dialogue(self, event: DialogueEvent) -> None:
+    def _dialogue_lines(self, event: DialogueEvent) -> None:
         state = self._sessions.get(event.session)
         if state is None:  # a session that began before we subscribed
             state = self._sessions[event.session] = _Session()
@@ -288,7 +307,7 @@ class SessionLog:
         text = visible(text)
         if code and self.colour:
             text = f"{code}{text}{RESET}"
-        self._put(f"{self._head} {text}")
+        self._lines.append(f"{self._head} {text}")
 
     def _time(self) -> str:
         now = self._clock()

@@ -168,7 +168,7 @@ def test_a_stuck_stdout_drops_lines_and_never_holds_up_the_servers(start_server)
             pass
 
     stream = Stuck()
-    output = BoundedOutput(stream, limit=20)  # type: ignore[arg-type]
+    output = BoundedOutput(stream, limit=5)  # type: ignore[arg-type]
     log = SessionLog(output.put)
     server = start_server(on_event=log.on_event, on_dialogue=log.on_dialogue)
     started = time.monotonic()
@@ -180,7 +180,7 @@ def test_a_stuck_stdout_drops_lines_and_never_holds_up_the_servers(start_server)
         client.quit()
     assert time.monotonic() - started < TIMEOUT / 2  # the sessions did not wait for stdout
     server.call(lambda: None)
-    assert output.dropped > 100
+    assert output.dropped > 50
     release.set()
     output.close()  # what was queued, then how many lines were not shown
     written = "".join(stream.text).splitlines()
