@@ -40,8 +40,11 @@ from tutor.sanitize import visible
 BODY_LIMIT = 12
 #: pieces (an event's lines) waiting for a slow stream before further ones are dropped, counted
 MAX_QUEUED = 10_000
-#: lines gathered before they are handed to the writer thread even within one loop iteration
+#: pieces gathered before they are handed to the writer thread, however soon
 WRITE_BATCH = 512
+#: seconds lines wait to be handed to the writer with those that follow: a person cannot tell
+#: 20 ms, and under load the writer then wakes a few dozen times a second, not once per event
+HAND_OVER_DELAY = 0.02
 #: POP3 commands whose multi-line reply is a letter (or its top)
 LETTER_COMMANDS = frozenset({"RETR", "TOP"})
 _END_OF_DATA_LINE = b".\r\n"
@@ -51,12 +54,13 @@ class BoundedOutput:
     """Lines written to `stream` by a thread of its own, at most `limit` pieces waiting (a
     piece is a line, or the few lines of one event joined by newlines).
 
-    `put` never blocks and never makes a system call: lines put while the event loop runs one
-    batch of callbacks are gathered and handed to the writer together, at the end of that
-    batch (`loop.call_soon`), so the writer wakes once per batch, not per line (waking it per
-    line cost more than formatting the lines). Lines that do not fit are dropped and counted,
-    and a line saying how many goes out before the next ones that fit. A stream that fails (a
-    closed pipe) ends the writing; nothing is raised in the caller."""
+    `put` never blocks and never makes a system call: lines are gathered and handed to the
+    writer together HAND_OVER_DELAY after the first of them (or at WRITE_BATCH pieces), so the
+    writer wakes a few dozen times a second at most, not once per line (waking it per line, and
+    the GIL passing back and forth with it, cost more than formatting the lines). Lines that do
+    not fit are dropped and counted, and a line saying how many goes out before the next ones
+    that fit. A stream that fails (a closed pipe) ends the writing; nothing is raised in the
+    caller."""
 
     def __init__(self, stream: TextIO, *, limit: int = MAX_QUEUED) -> None:
         self._stream = stream
@@ -79,7 +83,7 @@ class BoundedOutput:
         gathering.append(line)
         if len(gathering) == 1:
             try:
-                asyncio.get_running_loop().call_soon(self.hand_over)
+                asyncio.get_running_loop().call_later(HAND_OVER_DELAY, self.hand_over)
             except RuntimeError:  # no event loop here: hand it over at once
                 self.hand_over()
         elif len(gathering) >= WRITE_BATCH:
