@@ -14,6 +14,7 @@ SUBCOMMANDS = (
     "learn",
     "sandbox",
     "serve",
+    "watch",
     "connect",
     "web",
     "lint",

@@ -20,9 +20,9 @@ from collections import deque
 from dataclasses import dataclass
 
 from tutor.protocol.replies import Reply
+from tutor.protocol.secrets import masked_command
 from tutor.protocol.session import TlsInfo
 
-MASK = "******"
 #: POP3 commands whose +OK is followed by a multi-line body when given no argument
 POP3_MULTI_WITHOUT_ARGUMENT = frozenset({"LIST", "UIDL", "AUTH", "CAPA"})
 #: ... and those followed by one whatever their arguments
@@ -60,17 +60,9 @@ def starts_tls_command(protocol: str | None, line: str) -> bool:
 
 
 def masked(line: str, *, answering_challenge: bool) -> str:
-    """A sent line as the transcript shows it: PASS's argument, AUTH's initial response and every
-    answer to a 334 / `+ ` challenge become ******; a `*` (cancel) stays visible."""
-    if answering_challenge:
-        return line if line.strip() == "*" else MASK
-    parts = line.split(maxsplit=2)
-    word = parts[0].upper() if parts else ""
-    if word == "PASS" and len(parts) > 1:
-        return f"{parts[0]} {MASK}"
-    if word == "AUTH" and len(parts) > 2:
-        return f"{parts[0]} {parts[1]} {MASK}"
-    return line
+    """A sent line as the transcript shows it (tutor.protocol.secrets: PASS, APOP's digest,
+    AUTH's initial response and answers to a 334 / `+ ` challenge become ******)."""
+    return masked_command(line, answering_challenge=answering_challenge)
 
 
 @dataclass

@@ -36,7 +36,17 @@ is dropped (RFC 3207 §4.2), and the engine is told with `tls_started`. The impl
 (SMTPS, POP3S) hand the accepted socket to asyncio with the context, so the greeting is the first
 thing sent inside TLS. A handshake that stalls is cut off like an idle client.
 
-This module knows nothing of lessons or the UI; `mailtutor serve` and the tests drive it.
+Watching: the adapter reports what happens as values, and whoever prints or draws them
+subscribes. `on_event` gets a `ConnectionEvent` per connect, disconnect, refusal, timeout, TLS
+handshake and failure; `on_dialogue` (optional: without it nothing per command is done at all)
+gets a `DialogueEvent` per exchange: the greeting, each whole command line with its replies, each
+piece of SMTP letter text as it is handed to the engine, and a farewell the server sends when it
+ends a connection. Secrets are masked here, before any subscriber sees a line (PASS, APOP's
+digest, AUTH data: tutor.protocol.secrets), so no printer or screen can leak them. Every
+connection gets a session number, counted from 1 over all listeners of one `start_servers`.
+
+This module knows nothing of lessons or the UI; `mailtutor serve`, `mailtutor watch` and the
+tests drive it.
 """
 
 from __future__ import annotations
@@ -44,18 +54,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import itertools
 import os
 import socket
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Literal
 
 from tutor.auth_penalty import AuthPenalties
 from tutor.mail.store import MailStore
-from tutor.protocol.replies import Reply, err, smtp
-from tutor.protocol.session import Session, TlsInfo
+from tutor.protocol.replies import Reply, ReplyKind, err, smtp
+from tutor.protocol.secrets import masked_command
+from tutor.protocol.session import Session, TlsInfo, as_text, describe_tls
 
 #: bytes read per system call; also the most one read hands to the connection
 RECEIVE_BUFFER_SIZE = 64 * 1024
@@ -93,7 +105,10 @@ Protocol = Literal["pop3", "smtp"]
 TLS_HANDSHAKE_TIMEOUT = 30.0
 #: STARTTLS handshakes under way (a reference keeps each task alive until it is done)
 _UPGRADES: set[asyncio.Task[None]] = set()
-EventKind = Literal["connect", "disconnect", "refused", "timeout", "error"]
+EventKind = Literal["connect", "disconnect", "refused", "timeout", "error", "tls"]
+#: the most of one unfinished command line a DialogueEvent keeps (the engine answers an
+#: overlong line with an error and drops it; the report is cut the same way)
+MAX_REPORTED_LINE = 4096
 _OUT_OF_RESOURCES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 _END_OF_DATA = b"\r\n.\r\n"
 
@@ -112,10 +127,35 @@ class ConnectionEvent:
     kind: EventKind
     protocol: Protocol
     peer: str  # "host:port" of the client
-    detail: str = ""
+    detail: str = ""  # connect: the listener's title; refused, timeout, error: why; tls: what
+    session: int = 0  # the connection's number (0: refused before it became a session)
 
 
 EventHook = Callable[[ConnectionEvent], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DialogueEvent:
+    """One exchange of a session, for an `on_dialogue` hook (see the module docstring).
+
+    command: a whole command line as the client sent it, without its line end, secrets
+        masked; None for the greeting, a farewell, or a piece of letter text.
+    letter: SMTP message text handed to the engine in this exchange (any piece of it, up to
+        and including the final CRLF "." CRLF), exactly as sent; empty otherwise.
+    replies: what the server answered, in order (none while a letter's text is still coming).
+    engine: the session itself, for in-process viewers that show its view(); read, never fed.
+    """
+
+    session: int
+    protocol: Protocol
+    peer: str
+    command: str | None = None
+    letter: bytes = b""
+    replies: tuple[Reply, ...] = ()
+    engine: Session | None = field(default=None, compare=False, repr=False)
+
+
+DialogueHook = Callable[[DialogueEvent], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +212,10 @@ class _Listener:
     farewells: _Farewells
     on_event: EventHook | None
     tls: TlsSetup | None = None  # STARTTLS/STLS offered (plain ports) or implicit TLS
+    on_dialogue: DialogueHook | None = None
+    title: str = ""  # how `serve` names the listener ("SMTP submission")
+    #: session numbers, shared by every listener of one start_servers
+    numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     implicit_tls: bool = False  # TLS from the first byte (SMTPS, POP3S)
     connections: set[_Connection] = field(default_factory=set)
     active: int = 0  # admitted connections, counted from accept() to connection_lost
@@ -180,9 +224,9 @@ class _Listener:
     penalties: AuthPenalties = field(default_factory=AuthPenalties)
     closed: bool = False
 
-    def emit(self, kind: EventKind, peer: str, detail: str = "") -> None:
+    def emit(self, kind: EventKind, peer: str, detail: str = "", session: int = 0) -> None:
         if self.on_event is not None:
-            self.on_event(ConnectionEvent(kind, self.protocol, peer, detail))
+            self.on_event(ConnectionEvent(kind, self.protocol, peer, detail, session))
 
     def admission(self, ip: str) -> tuple[Reply, str] | None:
         """None when a client from `ip` may connect now, else (refusal, why)."""
@@ -226,6 +270,57 @@ def _data_cut(buffer: bytearray, start: int, end: int) -> int:
     return cut
 
 
+class _Tap:
+    """One connection's reports to an `on_dialogue` hook: input assembled into whole command
+    lines (bounded), secrets masked, letter text passed on as it comes."""
+
+    __slots__ = ("_hook", "_number", "_protocol", "_peer", "_partial", "_challenge", "engine")
+
+    def __init__(self, hook: DialogueHook, number: int, protocol: Protocol, peer: str) -> None:
+        self._hook = hook
+        self._number = number
+        self._protocol = protocol
+        self._peer = peer
+        self._partial = bytearray()  # the start of a command line still without its end
+        self._challenge = False  # the last reply asked for an AUTH answer: the next line is one
+        self.engine: Session | None = None
+
+    def _emit(self, command: str | None, letter: bytes, replies: tuple[Reply, ...]) -> None:
+        event = DialogueEvent(
+            self._number, self._protocol, self._peer, command, letter, replies, self.engine
+        )
+        self._hook(event)
+
+    def said(self, replies: list[Reply] | tuple[Reply, ...]) -> None:
+        """The server said something on its own: the greeting, a farewell."""
+        self._emit(None, b"", tuple(replies))
+
+    def fed(self, chunk: bytes, in_data: bool, replies: list[Reply], session: Session) -> None:
+        """`chunk` was handed to the engine, which answered `replies`."""
+        if in_data:
+            self._emit(None, chunk, tuple(replies))
+        elif not chunk.endswith(b"\n"):  # the rest of this line comes with a later read
+            room = MAX_REPORTED_LINE - len(self._partial)
+            if room > 0:
+                self._partial += chunk[:room]
+            if replies:  # an overlong line, refused before its end arrived
+                self._emit(None, b"", tuple(replies))
+        else:
+            if self._partial:
+                chunk = bytes(self._partial) + chunk
+                self._partial.clear()
+            line = as_text(chunk[:MAX_REPORTED_LINE].rstrip(b"\r\n"))
+            command = masked_command(line, answering_challenge=self._challenge)
+            self._emit(command, b"", tuple(replies))
+        if replies:
+            last = replies[-1]
+            self._challenge = last.kind is ReplyKind.INTERMEDIATE and session.mode != "data"
+
+    def tls_started(self) -> None:
+        self._partial.clear()  # the engine drops clear text sent before the handshake too
+        self._challenge = False
+
+
 class _Connection(asyncio.BufferedProtocol):
     """One client connection: bytes in, engine replies out, flow control, timers."""
 
@@ -260,6 +355,9 @@ class _Connection(asyncio.BufferedProtocol):
         self._data_started: float | None = None  # when SMTP message text began
         self._linger_until: float | None = None  # closing: abort the transport at this time
         self._timer: asyncio.TimerHandle | None = None
+        self.number = next(listener.numbers)
+        hook = listener.on_dialogue
+        self._tap = None if hook is None else _Tap(hook, self.number, listener.protocol, peer)
 
     # -- asyncio callbacks ----------------------------------------------------------------------
 
@@ -273,13 +371,15 @@ class _Connection(asyncio.BufferedProtocol):
             transport.abort()
             return
         # (asyncio's socket transport already sets TCP_NODELAY: replies go out at once.)
-        listener.emit("connect", self._peer)
+        listener.emit("connect", self._peer, listener.title, self.number)
         self._announced = True
         self._schedule(self._next_deadline())
         try:
             self._session = listener.new_session(self._ip)
             if listener.implicit_tls:  # the handshake is done: the greeting goes inside TLS
-                self._session.tls_started(self._tls_info(transport))
+                info = self._tls_info(transport)
+                self._session.tls_started(info)
+                listener.emit("tls", self._peer, describe_tls(info), self.number)
             greeting = self._session.greeting()
         except Exception as exc:  # an engine bug must not take the server down
             self._stopped = False
@@ -287,6 +387,9 @@ class _Connection(asyncio.BufferedProtocol):
             return
         self._stopped = False
         transport.write(greeting.wire())
+        if self._tap is not None:
+            self._tap.engine = self._session
+            self._tap.said((greeting,))
 
     def get_buffer(self, sizehint: int) -> memoryview:
         return self._view
@@ -337,7 +440,7 @@ class _Connection(asyncio.BufferedProtocol):
         listener.free_slot(self._ip)
         self._abort_session()
         if self._announced:
-            listener.emit("disconnect", self._peer)
+            listener.emit("disconnect", self._peer, "", self.number)
 
     # -- input and output -----------------------------------------------------------------------
 
@@ -353,20 +456,25 @@ class _Connection(asyncio.BufferedProtocol):
         return how far it got."""
         session = self._session
         assert session is not None
+        tap = self._tap
         pos = start
         while pos < end and not (self._writing_paused or self._held is not None or self._stopped):
-            if session.mode == "data":
+            in_data = session.mode == "data"
+            if in_data:
                 cut = _data_cut(buffer, pos, end)
                 progress = True  # message text arriving is activity (RFC 5321 data blocks)
             else:
                 line_end = buffer.find(b"\n", pos, end)
                 cut = end if line_end < 0 else line_end + 1
                 progress = line_end >= 0  # a stray byte without a line end resets nothing
+            chunk = view[pos:cut].tobytes()
             try:
-                replies = session.receive(view[pos:cut].tobytes())
+                replies = session.receive(chunk)
             except Exception as exc:
                 self._engine_failed(exc)
                 return end
+            if tap is not None:
+                tap.fed(chunk, in_data, replies, session)
             pos = cut
             if progress:
                 self._last_activity = self._loop.time()
@@ -474,7 +582,8 @@ class _Connection(asyncio.BufferedProtocol):
             )
         except (OSError, ConnectionError, RuntimeError) as exc:
             # A failed or stalled handshake (TimeoutError, ssl.SSLError are OSErrors): drop it.
-            self._listener.emit("error", self._peer, f"TLS handshake failed: {exc}")
+            why = str(exc) or type(exc).__name__
+            self._listener.emit("error", self._peer, f"TLS handshake failed: {why}", self.number)
             transport.abort()
             return
         except asyncio.CancelledError:
@@ -489,7 +598,11 @@ class _Connection(asyncio.BufferedProtocol):
         self._stopped = False
         self._tls_input = False
         self._last_activity = self._loop.time()
-        self._session.tls_started(self._tls_info(secure))
+        info = self._tls_info(secure)
+        self._session.tls_started(info)
+        if self._tap is not None:
+            self._tap.tls_started()
+        self._listener.emit("tls", self._peer, describe_tls(info), self.number)
         self._drain()
 
     def _tls_info(self, transport: asyncio.BaseTransport) -> TlsInfo:
@@ -607,6 +720,8 @@ class _Connection(asyncio.BufferedProtocol):
         self._stopped = True
         if farewell is not None:
             transport.write(farewell.wire())
+            if self._tap is not None:
+                self._tap.said((farewell,))
         transport.close()
         self._linger_until = self._loop.time() + self._limits.close_grace
         self._schedule(self._linger_until)
@@ -620,7 +735,7 @@ class _Connection(asyncio.BufferedProtocol):
 
     def _engine_failed(self, exc: Exception) -> None:
         """An engine raised: tell the client the server failed, drop the session, keep serving."""
-        self._listener.emit("error", self._peer, f"{type(exc).__name__}: {exc}")
+        self._listener.emit("error", self._peer, f"{type(exc).__name__}: {exc}", self.number)
         self.close(self._listener.farewells.failure)
 
     # -- timers ---------------------------------------------------------------------------------
@@ -677,7 +792,7 @@ class _Connection(asyncio.BufferedProtocol):
             reason, farewell = "data timeout", farewells.data
         else:
             reason, farewell = "idle timeout", farewells.idle
-        self._listener.emit("timeout", self._peer, reason)
+        self._listener.emit("timeout", self._peer, reason, self.number)
         self.close(farewell)
 
 
@@ -770,10 +885,13 @@ class _Acceptor:
                         min(idle, TLS_HANDSHAKE_TIMEOUT) if idle > 0 else TLS_HANDSHAKE_TIMEOUT
                     ),
                 )
-        except (OSError, asyncio.CancelledError, ConnectionError):
+        except (OSError, asyncio.CancelledError, ConnectionError) as exc:
             if not connection.made:
                 self.listener.free_slot(ip)
                 conn.close()
+                if tls is not None and not isinstance(exc, asyncio.CancelledError):
+                    why = str(exc) or type(exc).__name__
+                    listener.emit("error", peer, f"TLS handshake failed: {why}", connection.number)
 
     def _refuse(self, conn: socket.socket, reply: Reply) -> None:
         # A one-line reply on a fresh socket always fits its send buffer: no transport needed,
@@ -1051,6 +1169,7 @@ async def start_servers(
     max_auth_failures: int = DEFAULT_MAX_AUTH_FAILURES,
     close_grace: float = DEFAULT_CLOSE_GRACE,
     on_event: EventHook | None = None,
+    on_dialogue: DialogueHook | None = None,
     tls: TlsSetup | None = None,
     submission_port: int | None = None,
     smtps_port: int | None = None,
@@ -1063,6 +1182,7 @@ async def start_servers(
     and POP3S (implicit TLS) listeners may be opened too; without it those three are skipped.
     A timeout of 0 disables that timer. max_connections counts per listener;
     max_connections_per_peer (default: no more than max_connections) per client address.
+    `on_event` and `on_dialogue` subscribe to what happens (see the module docstring).
     Raises OSError (e.g. address in use) with nothing left open.
     """
     loop = asyncio.get_running_loop()
@@ -1096,6 +1216,7 @@ async def start_servers(
             ("pop3s", pop3s_port, partial(pop3, implicit_tls=True)),
         ]
     bound: dict[str, tuple[str, int]] = {}
+    numbers = itertools.count(1)
     spare = _SpareDescriptor()
     penalties = AuthPenalties()  # one memory of failed logins for POP3 and SMTP alike
     try:
@@ -1104,6 +1225,9 @@ async def start_servers(
                 continue
             listener = make()
             listener.penalties = penalties
+            listener.on_dialogue = on_dialogue
+            listener.title = LISTENER_TITLES.get(name, name.upper())
+            listener.numbers = numbers
             try:
                 sockets = await _bind(host, port)
             except OSError as exc:

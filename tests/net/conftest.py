@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,7 @@ class ServeProcess:
         self.lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()
         self.output: list[str] = []
+        self.logged: list[str] = []  # session log lines read after the listening lines
         self.addresses: dict[str, Address] = {}
 
     def _pump(self) -> None:
@@ -99,6 +101,23 @@ class ServeProcess:
                 proto, address = parse_listening(line)
                 self.addresses[proto] = address
         return self
+
+    def log_lines(self, peer: str, until: str, timeout: float = TIMEOUT) -> list[str]:
+        """The session log's lines about the client at `peer` ("127.0.0.1:PORT"), without
+        their time, read until one ends with `until` (bounded by `timeout`)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            mine = [line[9:] for line in self.logged if f" {peer} " in line]
+            if any(line.endswith(until) for line in mine):
+                return mine
+            left = deadline - time.monotonic()
+            try:
+                line = self.lines.get(timeout=max(0.0, left))
+            except queue.Empty:
+                raise AssertionError(f"no {until!r} for {peer} in {mine}") from None
+            if line is None:
+                raise AssertionError(f"serve ended before {until!r} for {peer}: {mine}")
+            self.logged.append(line)
 
     @property
     def pop3(self) -> Address:

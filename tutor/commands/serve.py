@@ -12,6 +12,27 @@ MAX_USERS_SHOWN = 8
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_server_arguments(parser)
+    parser.add_argument(
+        "--tui",
+        action="store_true",
+        help="show the sessions in a live screen instead of printing them (= mailtutor watch)",
+    )
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print only the listening lines, not every session's dialogue (for benchmarks)",
+    )
+    shown.add_argument(
+        "--full",
+        action="store_true",
+        help="print letters and long lists whole instead of a line saying their size",
+    )
+
+
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options `serve` and `watch` share: addresses, world, TLS, limits."""
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     parser.add_argument(
         "--pop3-port",
@@ -58,11 +79,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-tls",
         action="store_true",
         help="plain text only, as in 2007: no STARTTLS/STLS, no submission, SMTPS or POP3S",
-    )
-    parser.add_argument(
-        "--quiet",
-        action="store_true",
-        help="print only the listening lines",
     )
     parser.add_argument(
         "--world",
@@ -191,14 +207,35 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+#: the subcommand whose errors are being reported ("serve", or "watch", which shares all this)
+_COMMAND = ["serve"]
+
+
 def _fail(message: str) -> int:
-    print(f"mailtutor serve: {message}", file=sys.stderr)
+    print(f"mailtutor {_COMMAND[0]}: {message}", file=sys.stderr)
     return 1
 
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
+    prepared = prepare(args)
+    if isinstance(prepared, int):
+        return prepared
+    store, host, tls = prepared
+    if getattr(args, "tui", False):
+        from tutor.commands.watch import watch
+
+        return watch(store, host, args, tls)
+    try:
+        return asyncio.run(_serve(store, host, args, tls))
+    except KeyboardInterrupt:  # platforms without loop signal handlers
+        return 0
+
+
+def prepare(args: argparse.Namespace):  # -> (MailStore, host, TlsSetup | None) or exit status
+    """Everything before listening: the address check, the descriptor limit, the world, the
+    certificate; a problem is printed and its exit status returned."""
     from tutor.mail.store import MailStoreError
     from tutor.mail.worlds import WorldError
 
@@ -235,10 +272,7 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             return _fail(f"cannot make a TLS certificate: {exc.strerror or exc}")
         args.certificate = certificate
-    try:
-        return asyncio.run(_serve(store, host, args, tls))
-    except KeyboardInterrupt:  # platforms without loop signal handlers
-        return 0
+    return store, host, tls
 
 
 def _fit_descriptor_limit(args: argparse.Namespace) -> bool:
@@ -318,40 +352,78 @@ def _report_errors(event) -> None:  # event: tutor.net.ConnectionEvent
         )
 
 
+def _subscribers(args: argparse.Namespace):  # -> (on_event, on_dialogue, output or None)
+    """What `serve` does with the adapter's events: errors to stderr always; with the session
+    log (not --quiet) every event and exchange to stdout, through a bounded queue."""
+    if args.quiet:
+        return _report_errors, None, None
+    from tutor.session_log import stdout_log
+
+    log, output = stdout_log(full=args.full)
+
+    def on_event(event) -> None:  # event: tutor.net.ConnectionEvent
+        _report_errors(event)
+        log.on_event(event)
+
+    return on_event, log.on_dialogue, output
+
+
+async def start(store, host: str, args: argparse.Namespace, tls, on_event, on_dialogue):
+    """The listeners serve's options ask for (tutor.net.Servers); OSError if one cannot start."""
+    from tutor.net import start_servers
+
+    return await start_servers(
+        store,
+        host=host,
+        pop3_port=args.pop3_port,
+        smtp_port=args.smtp_port,
+        pop3_timeout=args.pop3_timeout,
+        smtp_timeout=args.smtp_timeout,
+        data_timeout=args.data_timeout,
+        session_timeout=args.session_timeout,
+        max_connections=args.max_connections,
+        max_connections_per_peer=args.max_connections_per_peer,
+        auth_failure_delay=args.auth_failure_delay,
+        max_auth_failures=args.max_auth_failures,
+        on_event=on_event,
+        on_dialogue=on_dialogue,
+        tls=tls,
+        submission_port=args.submission_port,
+        smtps_port=args.smtps_port,
+        pop3s_port=args.pop3s_port,
+    )
+
+
+def listening_lines(servers, args: argparse.Namespace) -> list[str]:
+    """ "POP3 listening on 127.0.0.1:1110"... and the certificate's line, as serve prints them."""
+    from tutor.net import LISTENER_TITLES, format_address
+
+    lines = [
+        f"{LISTENER_TITLES[name]} listening on {format_address(address)}"
+        for name, address in servers.addresses.items()
+    ]
+    certificate = getattr(args, "certificate", None)
+    if certificate is not None:
+        lines.append(
+            f"TLS certificate: {certificate.cert_path} (SHA-256 {certificate.fingerprint})"
+        )
+    return lines
+
+
 async def _serve(store, host: str, args: argparse.Namespace, tls=None) -> int:
     import asyncio
     import contextlib
     import signal
 
-    from tutor.net import LISTENER_TITLES, format_address, start_servers
-
+    on_event, on_dialogue, output = _subscribers(args)
     try:
-        servers = await start_servers(
-            store,
-            host=host,
-            pop3_port=args.pop3_port,
-            smtp_port=args.smtp_port,
-            pop3_timeout=args.pop3_timeout,
-            smtp_timeout=args.smtp_timeout,
-            data_timeout=args.data_timeout,
-            session_timeout=args.session_timeout,
-            max_connections=args.max_connections,
-            max_connections_per_peer=args.max_connections_per_peer,
-            auth_failure_delay=args.auth_failure_delay,
-            max_auth_failures=args.max_auth_failures,
-            on_event=_report_errors,
-            tls=tls,
-            submission_port=args.submission_port,
-            smtps_port=args.smtps_port,
-            pop3s_port=args.pop3s_port,
-        )
+        servers = await start(store, host, args, tls, on_event, on_dialogue)
     except OSError as exc:  # ListenError names the listener and the address
+        if output is not None:
+            output.close()
         return _fail(str(exc))
-    for name, address in servers.addresses.items():
-        print(f"{LISTENER_TITLES[name]} listening on {format_address(address)}")
-    certificate = getattr(args, "certificate", None)
-    if certificate is not None:
-        print(f"TLS certificate: {certificate.cert_path} (SHA-256 {certificate.fingerprint})")
+    for line in listening_lines(servers, args):
+        print(line)
     if not args.quiet:
         print(_users_line(store))
         if args.maildir:
@@ -370,4 +442,12 @@ async def _serve(store, host: str, args: argparse.Namespace, tls=None) -> int:
     finally:
         servers.close()
         await servers.wait_closed()
+        if output is not None:
+            output.close()
+            if output.dropped:
+                print(
+                    f"mailtutor serve: {output.dropped} session lines were not shown: "
+                    "the output was slower than the sessions",
+                    file=sys.stderr,
+                )
     return 0

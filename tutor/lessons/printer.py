@@ -13,22 +13,12 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from tutor.protocol.replies import Reply, ReplyKind
+from tutor.ansi import BOLD, COLOURS, DIM, RESET
+from tutor.protocol.replies import Reply
 from tutor.protocol.session import describe_tls
 from tutor.sanitize import visible
 
 from .runner import Connection, LessonRunner, OutcomeKind
-
-RESET = "\x1b[0m"
-BOLD = "\x1b[1m"
-DIM = "\x1b[2m"
-COLOURS = {
-    ReplyKind.OK: "\x1b[32m",
-    ReplyKind.ERROR: "\x1b[31m",
-    ReplyKind.TRANSIENT: "\x1b[1;33m",
-    ReplyKind.INTERMEDIATE: "\x1b[34m",
-}
-
 
 #: the few words the printer adds itself, by language
 WORDS = {
