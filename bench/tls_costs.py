@@ -164,10 +164,8 @@ def main() -> int:
         world = Path(tmp) / "bench-world.json"
         write_world(world, args.users, args.letters)
         mailtutor = start_mailtutor(world, Path(tmp))
-        cert, key = (
-            Path(tmp) / "tls" / "mailtutor-cert.pem",
-            Path(tmp) / "tls" / "mailtutor-key.pem",
-        )
+        tls_dir = Path(tmp) / "tls"  # where serve made its certificate (tutor/certs.py)
+        cert, key = tls_dir / "mailtutor-cert.pem", tls_dir / "mailtutor-key.pem"
         servers = [mailtutor]
         try:
             servers.append(start_twisted(world, cert, key))
