@@ -20,6 +20,7 @@ import json
 import multiprocessing
 import os
 import socket
+import ssl
 import statistics
 import sys
 import tempfile
@@ -84,8 +85,9 @@ def start_twisted(world: Path) -> Server:
     )
 
 
-def serve_twisted(world_path: str) -> None:
-    """The peer: twisted.mail.pop3.POP3 with an in-memory mailbox per user."""
+def serve_twisted(world_path: str, cert: str | None = None, key: str | None = None) -> None:
+    """The peer: twisted.mail.pop3.POP3 with an in-memory mailbox per user; with `cert` and
+    `key` (PEM files), also POP3S: TLS from the first byte, through pyOpenSSL (twisted[tls])."""
     import io
 
     from twisted.cred.checkers import InMemoryUsernamePasswordDatabaseDontUse
@@ -132,17 +134,38 @@ def serve_twisted(world_path: str) -> None:
             server.factory = self
             return server
 
-    port = reactor.listenTCP(0, Factory(), interface="127.0.0.1")
-    print(f"twisted listening on 127.0.0.1:{port.getHost().port}", flush=True)
+    if cert and key:
+        from twisted.internet import ssl
+
+        pem = Path(cert).read_bytes() + Path(key).read_bytes()
+        options = ssl.PrivateCertificate.loadPEM(pem).options()
+        plain = reactor.listenTCP(0, Factory(), interface="127.0.0.1")
+        print(f"twisted listening on 127.0.0.1:{plain.getHost().port}", flush=True)
+        secure = reactor.listenSSL(0, Factory(), options, interface="127.0.0.1")
+        print(f"twisted POP3S listening on 127.0.0.1:{secure.getHost().port}", flush=True)
+    else:
+        port = reactor.listenTCP(0, Factory(), interface="127.0.0.1")
+        print(f"twisted listening on 127.0.0.1:{port.getHost().port}", flush=True)
     reactor.run()
 
 
 # -- the client --------------------------------------------------------------------------------
 
 
-def pop3_session(port: int, user: str, letters: int, buffer: bytearray) -> int:
+def connect(port: int, cafile: str | None = None) -> socket.socket:
+    """A connection to 127.0.0.1; with `cafile`, inside TLS verified against that certificate
+    (the handshake done here, before any POP3)."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+    if cafile is None:
+        return sock
+    return ssl.create_default_context(cafile=cafile).wrap_socket(sock, server_hostname="127.0.0.1")
+
+
+def pop3_session(
+    port: int, user: str, letters: int, buffer: bytearray, cafile: str | None = None
+) -> int:
     """One session: login, LIST, RETR 1..n pipelined, QUIT. Returns octets received."""
-    with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+    with connect(port, cafile) as sock:
         sock.sendall(f"USER {user}\r\nPASS secret\r\n".encode())
         replies = b""
         while replies.count(b"\r\n") < 3:  # greeting, USER's +OK, PASS's +OK
@@ -171,20 +194,27 @@ def pop3_session(port: int, user: str, letters: int, buffer: bytearray) -> int:
         return total
 
 
-def client_process(port: int, user: str, letters: int, sessions: int, go, done) -> None:
+def client_process(
+    port: int, user: str, letters: int, sessions: int, go, done, cafile: str | None = None
+) -> None:
     buffer = bytearray(256 * 1024)
     go.wait()
-    octets = sum(pop3_session(port, user, letters, buffer) for _ in range(sessions))
+    octets = sum(pop3_session(port, user, letters, buffer, cafile) for _ in range(sessions))
     done.put(octets)
 
 
-def run_clients(port: int, processes: int, letters: int, per_round: int) -> tuple[float, int]:
-    """(letters per second, letters retrieved) with `processes` clients, one user each."""
+def run_clients(
+    port: int, processes: int, letters: int, per_round: int, cafile: str | None = None
+) -> tuple[float, int]:
+    """(letters per second, letters retrieved) with `processes` clients, one user each; over
+    TLS with `cafile` (the handshake is inside the measured time, once per session)."""
     sessions = max(1, per_round // (processes * letters))
     ctx = multiprocessing.get_context("fork")
     go, done = ctx.Event(), ctx.Queue()
     workers = [
-        ctx.Process(target=client_process, args=(port, f"u{n}", letters, sessions, go, done))
+        ctx.Process(
+            target=client_process, args=(port, f"u{n}", letters, sessions, go, done, cafile)
+        )
         for n in range(processes)
     ]
     for worker in workers:

@@ -18,6 +18,7 @@ class Server:
         self.proc = subprocess.Popen(
             command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
+        self.ports: dict[str, int] = {}
         deadline = time.monotonic() + start_timeout
         assert self.proc.stdout is not None
         while True:
@@ -25,6 +26,8 @@ class Server:
             if not line or time.monotonic() > deadline:
                 self.stop()
                 raise SystemExit(f"{name} did not start: {self.proc.stderr.read()}")
+            if " listening on " in line:  # every listener, by what the line calls it
+                self.ports[line.split(" listening on ")[0]] = int(line.rsplit(":", 1)[1])
             if line.startswith(marker):
                 self.port = int(line.rsplit(":", 1)[1])
                 break

@@ -182,6 +182,14 @@ def test_a_stalled_handshake_is_cut_off(serve_process) -> None:
         sock.settimeout(TIMEOUT)
         assert sock.recv(512) == b""  # no handshake ever comes: the server gives up
         assert time.monotonic() - started < 6
+    with socket.create_connection(("127.0.0.1", served.pop3.port), timeout=TIMEOUT) as sock:
+        sock.recv(512)
+        sock.sendall(b"STLS\r\n")
+        time.sleep(0.2)
+        assert sock.recv(512).startswith(b"+OK Begin TLS")
+        started = time.monotonic()
+        assert sock.recv(512) == b""  # POP3's STLS the same
+        assert time.monotonic() - started < 6
     implicit: Address = served.addresses["POP3S"]
     with socket.create_connection((implicit.host, implicit.port), timeout=TIMEOUT) as sock:
         started = time.monotonic()
