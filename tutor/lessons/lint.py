@@ -70,7 +70,9 @@ def lint_paths(paths: Iterable[str | Path]) -> list[Diagnostic]:
                     f"could not check this file ({exc!r}); please report it",
                 )
             )
-    return problems
+    # A world file shared by lessons is reported by each of them (and by itself when named):
+    # one line per problem is enough.
+    return list(dict.fromkeys(problems))
 
 
 def lint_file(path: Path, shown: str | None = None) -> list[Diagnostic]:

@@ -212,7 +212,10 @@ class _LessonReader(NodeReader):
         problems = read_world_file(base / name, shown)
         self.problems.extend(problems)
         if has_errors(problems):
-            self.error(node, f"world file '{quoted(name)}' has errors (reported above)")
+            self.error(
+                node,
+                f"world file '{quoted(name)}' has errors (each reported at its line in {shown})",
+            )
             return False
         return True
 

@@ -122,6 +122,9 @@ def read_world(reader: NodeReader, node: Node) -> None:
 
 
 def _user(reader: NodeReader, node: Node, where: str) -> None:
+    name_node = node_at(node, ("name",))
+    if name_node is not node and isinstance(name_node, ScalarNode) and name_node.value:
+        where = f"world: user {quoted(name_node.value)}"  # as tutor.mail.worlds names users
     f = reader.fields(node, "world_user", where)
     if f is None:
         return
@@ -129,14 +132,12 @@ def _user(reader: NodeReader, node: Node, where: str) -> None:
         name = reader.text(f["name"][1], f"{where}: name")
         if name is not None and any(c in name for c in " @\t"):
             reader.error(f["name"][1], f"{where}: name '{quoted(name)}' may not hold spaces or @")
-        elif name is not None:
-            where = f"world: user '{quoted(name)}'"
     if "password" in f:
         reader.text(f["password"][1], f"{where}: password")
     if "messages" in f:
         letters = reader.seq(f["messages"][1], f"{where}: messages") or []
         for number, item in enumerate(letters, 1):
-            _letter(reader, item, f"{where}, letter #{number}")
+            _letter(reader, item, f"{where}, message #{number}")
 
 
 def _letter(reader: NodeReader, node: Node, where: str) -> None:
