@@ -238,3 +238,11 @@ def test_generated_letters_and_uids_are_the_same_on_every_build(tmp_path):
     assert [(m.uid, m.data) for m in first.messages("uchenik")] == [
         (m.uid, m.data) for m in second.messages("uchenik")
     ]
+
+
+def test_sandbox_names_the_line_of_a_broken_world_file(tmp_path, capsys):
+    world = tmp_path / "broken-world.yaml"
+    world.write_text("users:\n  - name: a\n    messages:\n      - generate: {octets: 600}\n")
+    assert main(["sandbox", "pop3", "--world", str(world)]) == 2
+    err = capsys.readouterr().err
+    assert f"{world}:4:20: error: world: user a, message #1: generate: unknown key 'octets'" in err

@@ -33,6 +33,16 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
+def world_error_text(world: str | None, error: Exception) -> str:
+    """What to print when `--world` cannot be built: for a world file, each problem at its
+    path:line:col as lint reports it; else the error's own message."""
+    if world and Path(world).is_file():
+        found = [str(d) for d in read_world_file(Path(world)) if d.is_error]
+        if found:
+            return "\n".join(found)
+    return str(error)
+
+
 def read_world_file(path: Path, shown: str | None = None) -> list[Diagnostic]:
     """Every problem of a world file (`mailtutor lint`, a lesson's `world: FILE`)."""
     shown = shown if shown is not None else str(path)
