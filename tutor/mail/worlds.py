@@ -32,13 +32,19 @@ file can hold one too (`mailtutor sandbox pop3 --world my-world.yaml`). The desc
           - text: ...
             uid: first-letter  # UIDL shows this instead of the numbered domain-0001
 
+docs/lesson-format.md ("Worlds") is the full description for authors; tutor.lessons.schema
+lists the same keys (a test keeps them equal) and tutor.lessons.worldlint reports problems at
+their line in a lesson or world file.
+
 `build_world(spec)` turns a name or a description into a fresh MailStore; every call gives a new,
-independent store. Errors are `WorldError` with a message a lesson author can act on.
+independent store. Errors are `WorldError` with a message a lesson author can act on, and `at`,
+where in the description it is.
 
 World files and lessons come from strangers, so building one is bounded: a world file is read
 like a lesson (regular files only, size and nesting capped, YAML aliases refused, control
 characters stripped: tutor.safeload); `file:` reads only regular files inside the world file's
-or lesson's folder; a letter is at most the world's max_message_size; a world describes at most
+or lesson's folder; a generated or file letter is at most the world's max_message_size (a text
+letter is bounded by its lesson's size); a world describes at most
 MAX_WORLD_LETTERS letters and MAX_WORLD_OCTETS in all.
 """
 
