@@ -168,6 +168,16 @@ def test_a_world_file_is_linted_at_its_own_lines_alone_and_from_its_lesson(tmp_p
     assert [p for p in problems if p is not in_lesson] == [alone]  # once, though named twice
 
 
+def test_a_world_file_with_a_misspelt_key_is_still_read_as_a_world(tmp_path):
+    world = tmp_path / "world.json"
+    world.write_text('{"users": [{"name": "a", "messages": [5]}], "domian": "x.ru"}')
+    problems = [(p.col, p.message) for p in lint_file(world)]
+    assert problems == [
+        (39, "world: user a, message #1: give the letter as text, or as text, file or generate"),
+        (45, "world: unknown key 'domian'; did you mean 'domain'?"),
+    ]
+
+
 def test_sandbox_worlds_without_lint_still_say_what_is_wrong():
     with pytest.raises(
         WorldError, match=r"generate: unknown key\(s\): octets; generate takes size"

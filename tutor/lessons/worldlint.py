@@ -63,14 +63,15 @@ def world_node(root: Node) -> Node:
 
 
 def is_world_document(root: Node) -> bool:
-    """A mapping whose keys are all world keys: a world file (`mailtutor lint` tells the
-    kinds of file apart by their keys; a lesson always has id, title...)."""
+    """A mapping with world keys and none of a lesson's, a translation's or a course's: a world
+    file, even when one of its keys is misspelt (`mailtutor lint` tells files apart by keys)."""
     from .schema import keys_of
 
-    if not isinstance(root, MappingNode) or not root.value:
+    if not isinstance(root, MappingNode):
         return False
     keys = {k.value for k, _ in root.value if isinstance(k, ScalarNode)}
-    return keys <= keys_of("world")
+    others = keys_of("lesson") | keys_of("overlay") | keys_of("course")
+    return bool(keys & keys_of("world")) and not keys & others
 
 
 def lint_world(reader: NodeReader, node: Node, base_dir: Path) -> dict[str, Any] | None:
@@ -152,7 +153,10 @@ def _user(reader: NodeReader, node: Node, where: str) -> None:
 
 def _letter(reader: NodeReader, node: Node, where: str) -> None:
     if isinstance(node, ScalarNode):
-        reader.text(node, where)  # a letter given as text
+        if node.tag != _STR_TAG:
+            reader.error(node, f"{where}: give the letter as text, or as text, file or generate")
+        else:
+            reader.text(node, where)  # a letter given as text
         return
     f = reader.fields(node, "world_letter", where)
     if f is None:
