@@ -105,8 +105,8 @@ def test_inline_world_errors_are_reported(tmp_path):
         "steps:\n  - {id: s, say: S, expect: {reply: ok}, solution: [user a]}\n"
     )
     [problem] = lint_file(path)
-    assert (problem.line, problem.col) == (5, 8)
-    assert "mailbox name without spaces" in problem.message
+    assert (problem.line, problem.col) == (5, 24)  # at the name itself
+    assert "name 'a b' may not hold spaces or @" in problem.message
 
 
 @pytest.mark.parametrize(

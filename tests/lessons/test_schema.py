@@ -39,7 +39,13 @@ def errors(value, schema, where="$"):
         options = [errors(value, option, where) for option in schema["anyOf"]]
         if all(options):
             found.append(f"{where}: matches none of anyOf: {options}")
+        if set(schema) & {"type", "properties"}:  # an object with an anyOf beside its keys
+            found += errors(value, {k: v for k, v in schema.items() if k != "anyOf"}, where)
         return found
+    if "oneOf" in schema:
+        passing = sum(not errors(value, option, where) for option in schema["oneOf"])
+        if passing != 1:
+            found.append(f"{where}: matches {passing} of oneOf, not exactly one")
     if "type" in schema:
         names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         ok = any(
@@ -55,6 +61,8 @@ def errors(value, schema, where="$"):
         found.append(f"{where}: {value!r} not in {schema['enum']}")
     if "pattern" in schema and isinstance(value, str) and not re.search(schema["pattern"], value):
         found.append(f"{where}: {value!r} does not match {schema['pattern']}")
+    if "minLength" in schema and isinstance(value, str) and len(value) < schema["minLength"]:
+        found.append(f"{where}: shorter than {schema['minLength']}")
     if "minimum" in schema and isinstance(value, (int, float)) and value < schema["minimum"]:
         found.append(f"{where}: below minimum")
     if isinstance(value, list):
@@ -125,3 +133,55 @@ def test_schema_command_writes_a_file(tmp_path, capsys):
     assert json.loads(target.read_text())["$id"] == SCHEMA["$id"]
     assert main(["schema", "-o", str(tmp_path / "no" / "dir.json")]) == 1
     assert "cannot write" in capsys.readouterr().err
+
+
+# -- worlds --------------------------------------------------------------------------------
+
+WORLD_SCHEMA = json_schema(world=True)
+WORLD_FILES = [
+    FIXTURES / "docs" / "school-post.yaml",  # a lesson's inline world, every key used
+    *sorted(bundled_lessons_dir().glob("*.yaml")),
+]
+
+
+@pytest.mark.parametrize("path", WORLD_FILES, ids=lambda p: p.name)
+def test_inline_worlds_validate_against_the_world_schema(path):
+    world = yaml.safe_load(path.read_text(encoding="utf-8")).get("world", "article")
+    assert errors(world, SCHEMA["$defs"]["lesson"]["properties"]["world"]) == []
+    if isinstance(world, dict):
+        assert errors(world, WORLD_SCHEMA) == []
+
+
+@pytest.mark.parametrize(
+    ("world", "complaint"),
+    [
+        ({"users": [{"name": "a", "pasword": "x"}]}, "key 'pasword' not in the schema"),
+        ({"users": [{"name": "a", "messages": [{"generate": {"octets": 600}}]}]}, "octets"),
+        ({"users": [{"name": "a", "messages": [{"text": "x", "file": "y"}]}]}, "2 of oneOf"),
+        ({"users": [{"name": "a", "messages": [{"text": "x", "uid": "a b"}]}]}, "[!-~]"),
+        ({"users": [{"name": "a", "messages": [{"generate": {"subject": "s"}}]}]}, "anyOf"),
+        ({"base": "artcle"}, "not in ['article'"),
+        ({"users": [{"password": "x"}]}, "missing name"),
+    ],
+)
+def test_the_world_schema_refuses_what_lint_refuses(tmp_path, world, complaint):
+    assert any(complaint in e for e in errors(world, WORLD_SCHEMA)), errors(world, WORLD_SCHEMA)
+    path = tmp_path / "world.yaml"
+    path.write_text(yaml.safe_dump(world), encoding="utf-8")
+    assert any(p.is_error for p in lint_file(path))
+
+
+def test_the_world_schema_knows_the_keys_worlds_build_from():
+    from tutor.mail import worlds
+
+    assert set(OBJECTS["world"]) == worlds.WORLD_KEYS
+    assert set(OBJECTS["world_user"]) == worlds.USER_KEYS
+    assert set(OBJECTS["world_letter"]) == worlds.MESSAGE_KEYS
+    assert set(OBJECTS["world_generate"]) == worlds.GENERATE_KEYS
+
+
+def test_schema_world_command_prints_the_world_schema(capsys):
+    assert main(["schema", "--world"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == json.loads(json.dumps(WORLD_SCHEMA))
+    assert printed["$ref"] == "#/$defs/world" and printed["$id"] != SCHEMA["$id"]

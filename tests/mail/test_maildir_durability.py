@@ -163,8 +163,8 @@ root, point, n, world = sys.argv[1], sys.argv[2], int(sys.argv[3]), json.loads(s
 seeded, published = [0], [0]
 real_seed, real_publish = maildir.MaildirStore._seed, maildir.publish
 
-def seed(self, user, data):
-    letter = real_seed(self, user, data)
+def seed(self, user, data, *rest):
+    letter = real_seed(self, user, data, *rest)
     seeded[0] += 1
     if point == "after-letter" and seeded[0] == n:
         os.kill(os.getpid(), signal.SIGKILL)

@@ -25,7 +25,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = build_world(args.world)  # checked before the screen is drawn: errors go here
     except WorldError as exc:
-        print(f"mailtutor sandbox: {exc}", file=sys.stderr)
+        from tutor.lessons.worldlint import world_error_text
+
+        print(f"mailtutor sandbox: {world_error_text(args.world, exc)}", file=sys.stderr)
         return 2
 
     from tutor.ui.app import MailTutorApp

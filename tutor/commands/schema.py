@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import argparse
 
-HELP = "print the JSON Schema (draft 2020-12) of lesson files, for yaml-language-server"
+HELP = (
+    "print the JSON Schema (draft 2020-12) of lesson files (--world: of world files), "
+    "for yaml-language-server"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", metavar="FILE", help="write the schema to FILE instead of stdout"
+    )
+    parser.add_argument(
+        "--world",
+        action="store_true",
+        help="the schema of world files (sandbox --world FILE, a lesson's world: FILE)",
     )
 
 
@@ -18,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
 
     from tutor.lessons.schema import schema_text
 
-    text = schema_text()
+    text = schema_text(world=args.world)
     if not args.output:
         sys.stdout.write(text)
         return 0

@@ -257,7 +257,11 @@ def prepare(args: argparse.Namespace):  # -> (MailStore, host, TlsSetup | None) 
         return 1
     try:
         store = _build_store(args.world, args.maildir)
-    except (WorldError, MailStoreError) as exc:
+    except WorldError as exc:
+        from tutor.lessons.worldlint import world_error_text
+
+        return _fail(world_error_text(args.world, exc))
+    except MailStoreError as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot use maildir {args.maildir}: {exc.strerror or exc}")

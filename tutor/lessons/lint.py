@@ -22,6 +22,7 @@ from .model import Course, Lesson, Overlay, Protocol, Question, QuestionType, St
 from .quiz import order_outcome, run_question
 from .reader import did_you_mean
 from .safeyaml import read_yaml
+from .worldlint import is_world_document, read_world_file
 
 LESSON_SUFFIXES = (".yaml", ".yml")
 
@@ -69,16 +70,20 @@ def lint_paths(paths: Iterable[str | Path]) -> list[Diagnostic]:
                     f"could not check this file ({exc!r}); please report it",
                 )
             )
-    return problems
+    # A world file shared by lessons is reported by each of them (and by itself when named):
+    # one line per problem is enough.
+    return list(dict.fromkeys(problems))
 
 
 def lint_file(path: Path, shown: str | None = None) -> list[Diagnostic]:
-    """Every problem in one lesson, translation or course file, in file order."""
+    """Every problem in one lesson, translation, course or world file, in file order."""
     shown = shown if shown is not None else str(path)
     root, problems = read_yaml(path, shown)
     if root is None:
         return problems
     kind = kind_of_document(root, path)
+    if kind == "lesson" and is_world_document(root):
+        return read_world_file(path, shown)  # sorted; lint checks a world by building it
     if kind == "course":
         course, problems = read_course(path, shown)
         if course is not None:

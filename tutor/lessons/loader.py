@@ -19,6 +19,7 @@ from .diagnostics import Diagnostic, LessonError, has_errors
 from .model import (
     FORMAT_VERSION,
     LEVELS,
+    NOTE_KINDS,
     Course,
     Expect,
     Lesson,
@@ -36,7 +37,8 @@ from .model import (
 )
 from .reader import NodeReader, did_you_mean, quoted
 from .regexcheck import slow_pattern_problem
-from .safeyaml import read_yaml, to_python
+from .safeyaml import read_yaml
+from .worldlint import lint_world, read_world_file
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 REPLY_KINDS = ("ok", "error", "intermediate", "transient")
@@ -185,8 +187,7 @@ class _LessonReader(NodeReader):
     def world(self, node: Node, what: str) -> str | dict[str, Any] | None:
         base = self.path.parent if self.path else Path.cwd()
         if isinstance(node, MappingNode):
-            data = to_python(node)
-            return data if isinstance(data, dict) and self.world_builds(node, data, base) else None
+            return lint_world(self, node, base)
         name = self.text(node, what)
         if name is None:
             return None
@@ -196,7 +197,7 @@ class _LessonReader(NodeReader):
             if not (base / name).is_file():
                 self.error(node, f"world file '{quoted(name)}' not found (relative to {base})")
                 return None
-            return name if self.world_builds(node, name, base) else None
+            return name if self.world_file(node, base, name) else None
         self.error(
             node,
             f"unknown world '{quoted(name)}'; named worlds are "
@@ -204,15 +205,17 @@ class _LessonReader(NodeReader):
         )
         return None
 
-    def world_builds(self, node: Node, world: str | dict[str, Any], base: Path) -> bool:
-        """Described worlds are built once here, so a broken one is a loading error with a
-        position rather than a failure when the lesson starts."""
-        from .engine import build_lesson_world
-
-        try:
-            build_lesson_world(world, base)
-        except Exception as exc:  # WorldError, or a store error such as a duplicate user
-            self.error(node, f"world: {exc}")
+    def world_file(self, node: Node, base: Path, name: str) -> bool:
+        """A world file the lesson names, read like the lesson: its problems are reported at
+        their lines in that file, and one line here says the world did not load."""
+        shown = name if Path(name).is_absolute() else str(Path(self.shown).parent / name)
+        problems = read_world_file(base / name, shown)
+        self.problems.extend(problems)
+        if has_errors(problems):
+            self.error(
+                node,
+                f"world file '{quoted(name)}' has errors (each reported at its line in {shown})",
+            )
             return False
         return True
 
@@ -273,6 +276,11 @@ class _LessonReader(NodeReader):
                     mistakes.append(mistake)
         after = self.text(f["after"][1], f"{where}: after") if "after" in f else None
         note = self.text(f["note"][1], f"{where}: note") if "note" in f else None
+        note_kind = "article"
+        if "note_kind" in f:
+            note_kind = self.choice(f["note_kind"][1], f"{where}: note_kind", NOTE_KINDS) or ""
+            if note_kind and "note" not in f:
+                self.warn(f["note_kind"][1], f"{where}: note_kind without a note does nothing")
         if step_id is None or say is None or expect is None or not solution:
             return None
         return Step(
@@ -284,6 +292,7 @@ class _LessonReader(NodeReader):
             mistakes=tuple(mistakes),
             after=after,
             note=note,
+            note_kind=note_kind or "article",
             protocol=protocol,
             pos=self.pos(node),
             solution_pos=self.pos(f["solution"][1]),

@@ -16,6 +16,9 @@ from .diagnostics import Pos
 
 FORMAT_VERSION = 1
 NOWHERE = Pos("<memory>")
+#: what a step's `note` is, which sets its heading: the bundled lessons' notes are about the
+#: article (the default); a teacher's own lesson has RFC remarks, tips and warnings
+NOTE_KINDS = ("article", "rfc", "tip", "warning")
 
 
 class Protocol(StrEnum):
@@ -108,6 +111,7 @@ class Step:
     mistakes: tuple[Mistake, ...] = ()
     after: str | None = None
     note: str | None = None
+    note_kind: str = "article"  # one of NOTE_KINDS: the heading the note is shown under
     protocol: Protocol | None = None  # as written; None: the previous step's (Lesson.protocol_of)
     pos: Pos = field(default=NOWHERE, compare=False)
     solution_pos: Pos = field(default=NOWHERE, compare=False)

@@ -25,6 +25,9 @@ WORDS = {
     "en": {
         "step": "Step",
         "note": "Note: ",
+        "note.rfc": "RFC: ",
+        "note.tip": "Tip: ",
+        "note.warning": "Careful: ",
         "connected": "--- connected to {protocol} ---",
         "dropped": "--- the {protocol} session was still open: dropped, "
         "nothing sent or deleted ---",
@@ -32,6 +35,9 @@ WORDS = {
     "ru": {
         "step": "Шаг",
         "note": "Примечание: ",
+        "note.rfc": "RFC: ",
+        "note.tip": "Совет: ",
+        "note.warning": "Осторожно: ",
         "connected": "--- соединение по {protocol} ---",
         "dropped": "--- сеанс {protocol} был ещё открыт: он прерван, "
         "ничего не отправлено и не удалено ---",
@@ -135,7 +141,8 @@ class DialoguePrinter:
         if after:
             self.text(after, "   -> ")
         if note:
-            self.text(note, "   " + self._word(runner, "note"))
+            kind = "note" if step.note_kind == "article" else f"note.{step.note_kind}"
+            self.text(note, "   " + self._word(runner, kind))
 
     @staticmethod
     def _word(runner: LessonRunner, key: str) -> str:

@@ -28,7 +28,8 @@ summary: One line for the course list.
 protocol: {protocol}               # pop3 | smtp: what the first step talks
 level: beginner              # beginner | intermediate | advanced
 minutes: 10                  # about how long it takes
-world: article               # article | empty | strict | busy | today | submission, or inline
+world: article               # article | empty | strict | busy | today | submission, a world
+                             # file, or inline (docs/lesson-format.md, "Worlds")
 intro: |                     # shown before the first step; Markdown
   What the learner will do and why it matters.
 """
@@ -73,8 +74,9 @@ steps:
     expect: {command: '(?i)^stat\s*$', reply: ok}
     hints: [The command is four letters, STAT.]
     solution: [stat]
-    note: |                  # shown after the step as a note: where a source departs from the RFCs
+    note: |                  # shown after the step as a note
       An old article may print `+ok`; RFC 1939 servers answer `+OK`.
+    note_kind: rfc           # the note's heading: article (default), rfc, tip or warning
 
   - id: quit
     say: End the session.
@@ -121,8 +123,9 @@ steps:
     expect: {reply: "250", state: {delivered: 1}}
     hints: [DATA asks for the text; a line holding only a dot ends it.]
     solution: [data, 'Subject: hello', '', Hello from the lesson., .]
-    note: |                  # shown after the step as a note: where a source departs from the RFCs
+    note: |                  # shown after the step as a note
       An old article may print `220` after every command; real servers answer `250` and `354`.
+    note_kind: rfc           # the note's heading: article (default), rfc, tip or warning
 
   - id: quit
     say: End the session.

@@ -170,14 +170,36 @@ def letter_of_size(
 
 
 def filler_letter(
-    size: int,
+    size: int | None,
     *,
     subject: str = "Filler",
     sender: str = "filler@example.org",
     to: str = "user@server.ru",
+    body: str = "",
 ) -> bytes:
-    """Generated filler of an exact size (worlds' `generate:` messages)."""
-    return letter_of_size(
-        size,
-        {"From": sender, "To": to, "Subject": subject, "Date": "Sat, 03 Nov 2001 16:14:46 +0300"},
-    )
+    """Generated letter (worlds' `generate:` messages): `body` first, then prose up to exactly
+    `size` octets; with no size, just the body."""
+    headers = {"From": sender, "To": to, "Subject": subject, "Date": FILLER_DATE}
+    if body and not body.endswith("\n"):
+        body += "\n"
+    if size is None:
+        message = EmailMessage()
+        for name, value in headers.items():
+            message[name] = value
+        message.set_content(body, charset="utf-8", cte="8bit")
+        return serialize(message)
+    if body:
+        body += "\n"  # a blank line between the author's text and the filler prose
+    try:
+        return letter_of_size(size, headers, text=body)
+    except ValueError:
+        if not body:
+            raise
+        bare = len(filler_letter(None, subject=subject, sender=sender, to=to, body=body))
+        raise ValueError(
+            f"the body alone makes a letter of {bare} octets, more than size {size}"
+        ) from None
+
+
+#: the Date of generated letters: the article's, so worlds are the same on every run
+FILLER_DATE = "Sat, 03 Nov 2001 16:14:46 +0300"

@@ -285,7 +285,7 @@ class MaildirStore(MailStore):
 
     # -- the world's starting letters -----------------------------------------------------
 
-    def _seed(self, user: User, data: bytes) -> MaildirLetter | None:
+    def _seed(self, user: User, data: bytes, uid: str | None = None) -> MaildirLetter | None:
         # A world's starting letters go in once; after a restart the folders already hold the
         # world as the users left it (letters deleted at QUIT must stay deleted).
         if self._seeded:

@@ -58,6 +58,11 @@ def normalize_crlf(data: bytes) -> bytes:
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", b"\r\n")
 
 
+def is_valid_uid(text: str) -> bool:
+    """RFC 1939 §7: 1 to 70 characters in the range 0x21 to 0x7E."""
+    return _FITS_AS_UID.fullmatch(text) is not None
+
+
 def bounded_uid(text: str) -> str:
     """`text` as a unique-id RFC 1939 allows: itself when it fits, else a stable digest form.
 
@@ -65,7 +70,7 @@ def bounded_uid(text: str) -> str:
     on every run (a Maildir key maps to the same UID after a restart) and differs for different
     texts.
     """
-    if _FITS_AS_UID.fullmatch(text):
+    if is_valid_uid(text):
         return text
     digest = hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
     readable = "".join(c for c in text if "!" <= c <= "~")[: MAX_UID_LENGTH - len(digest) - 1]
@@ -341,14 +346,19 @@ class MailStore:
                 self._removed(user)
         return len(removed)
 
-    def seed(self, name: str, data: bytes) -> Any | None:
+    def seed(self, name: str, data: bytes, *, uid: str | None = None) -> Any | None:
         """Put one of a world's starting letters in a maildrop (no size limit applies).
+
+        `uid`: the letter's unique-id as the world's author gave it (checked by the caller);
+        without it the letter is numbered (domain-0001...). Either way the numbering counts
+        the letter, so giving one letter a uid changes no other letter's. A Maildir store names
+        letters by their files, as Maildir servers do, and uses no given uid.
 
         Returns the letter, or None when a persistent store already holds the world."""
         user = self.user(name)
         if user is None:
             raise MailStoreError(f"no such user {name!r}")
-        letter = self._seed(user, normalize_crlf(data))
+        letter = self._seed(user, normalize_crlf(data), uid)
         if letter is not None:
             user.messages.append(letter)
             user.octets += letter.size
@@ -386,11 +396,11 @@ class MailStore:
         }
         return clone
 
-    def _seed(self, user: User, data: bytes) -> Any | None:
+    def _seed(self, user: User, data: bytes, uid: str | None = None) -> Any | None:
         """A starting letter for `user` (persistent stores write it, or skip it if present)."""
-        uid = bounded_uid(f"{self.domain}-{self._next_uid:04d}")
+        numbered = bounded_uid(f"{self.domain}-{self._next_uid:04d}")
         self._next_uid += 1
-        return StoredMessage(uid, data)
+        return StoredMessage(uid or numbered, data)
 
     def _store_all(self, users: list[User], data: bytes) -> list[Any]:
         """One new letter per user, persisted all or none (in memory nothing can fail)."""

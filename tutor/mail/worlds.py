@@ -26,15 +26,25 @@ file can hold one too (`mailtutor sandbox pop3 --world my-world.yaml`). The desc
               Hello.
           - file: letter.eml # read from a file in the world file's (or lesson's) folder
           - generate: 46394  # filler letter of exactly this many octets
-          - generate: {size: 2048, subject: Report, from: boss@example.org}
+          - generate: {size: 2048, subject: Report, from: boss@example.org,
+                       body: "Dear colleague,"}   # the body opens with this text
+          - generate: {subject: Hi, body: Short note.}  # no size: just the body, no filler
+          - text: ...
+            uid: first-letter  # UIDL shows this instead of the numbered domain-0001
+
+docs/lesson-format.md ("Worlds") is the full description for authors; tutor.lessons.schema
+lists the same keys (a test keeps them equal) and tutor.lessons.worldlint reports problems at
+their line in a lesson or world file.
 
 `build_world(spec)` turns a name or a description into a fresh MailStore; every call gives a new,
-independent store. Errors are `WorldError` with a message a lesson author can act on.
+independent store. Errors are `WorldError` with a message a lesson author can act on, and `at`,
+where in the description it is.
 
 World files and lessons come from strangers, so building one is bounded: a world file is read
 like a lesson (regular files only, size and nesting capped, YAML aliases refused, control
 characters stripped: tutor.safeload); `file:` reads only regular files inside the world file's
-or lesson's folder; a letter is at most the world's max_message_size; a world describes at most
+or lesson's folder; a generated or file letter is at most the world's max_message_size (a text
+letter is bounded by its lesson's size); a world describes at most
 MAX_WORLD_LETTERS letters and MAX_WORLD_OCTETS in all.
 """
 
@@ -48,11 +58,36 @@ from typing import Any
 from . import article
 from .article import ARTICLE_DATE as ARTICLE_DATE  # re-exported: worlds is where callers look
 from .article import ARTICLE_SIZES as ARTICLE_SIZES
-from .store import DEFAULT_MAX_MAILDROP_SIZE, DEFAULT_MAX_MESSAGE_SIZE, MailStore, normalize_crlf
+from .store import (
+    DEFAULT_MAX_MAILDROP_SIZE,
+    DEFAULT_MAX_MESSAGE_SIZE,
+    MAX_UID_LENGTH,
+    MailStore,
+    is_valid_uid,
+    normalize_crlf,
+)
+
+#: what a given `uid:` must be, as messages say it
+UID_RULE = (
+    f"'uid' must be 1 to {MAX_UID_LENGTH} printable ASCII characters without spaces "
+    "(RFC 1939 §7), such as 'first-letter'"
+)
 
 
 class WorldError(ValueError):
-    """A world description that cannot be built; the message says what to fix."""
+    """A world description that cannot be built; the message says what to fix.
+
+    `at` is where in the description, as keys and list indexes from its top, e.g.
+    ("users", 0, "messages", 2, "uid"), so `lint` can point at the line."""
+
+    def __init__(self, message: str, at: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.at = at
+
+    def inside(self, *prefix: str | int) -> WorldError:
+        """The same error, placed inside `prefix` (raised again by the caller)."""
+        self.at = (*prefix, *self.at)
+        return self
 
 
 #: a world file is data, not letters: big letters belong in `file:` letters
@@ -150,12 +185,12 @@ def _apply_tls_policy(store: MailStore, policy: Mapping[str, Any]) -> None:
         if key in policy:
             value = policy[key]
             if not isinstance(value, bool):
-                raise WorldError(f"world {key!r} must be true or false")
+                raise WorldError(f"world {key!r} must be true or false", (key,))
             setattr(store, key, value)
     if "smtp_role" in policy:
         role = policy["smtp_role"]
         if role not in SMTP_ROLES:
-            raise WorldError("world 'smtp_role' must be mx or submission")
+            raise WorldError("world 'smtp_role' must be mx or submission", ("smtp_role",))
         store.smtp_role = role
 
 
@@ -226,6 +261,20 @@ WORLD_KEYS = {
 }
 USER_KEYS = {"name", "password", "messages"}
 MESSAGE_KEYS = {"text", "file", "generate", "uid"}
+GENERATE_KEYS = {"size", "subject", "from", "body"}
+#: a generated letter is at least this big: its headers alone take most of it
+MIN_GENERATED_SIZE = 200
+
+
+def _unknown(keys: set[str], allowed: set[str]) -> str:
+    """The unknown keys for a message, each with the known one it is probably a typo of."""
+    import difflib
+
+    shown = []
+    for key in sorted(map(str, keys)):
+        close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+        shown.append(f"{key} (did you mean {close[0]}?)" if close else key)
+    return ", ".join(shown)
 
 
 def _build_described(
@@ -233,23 +282,29 @@ def _build_described(
 ) -> MailStore:
     unknown = set(spec) - WORLD_KEYS
     if unknown:
-        raise WorldError(f"unknown world key(s): {', '.join(sorted(unknown))}")
+        raise WorldError(f"unknown world key(s): {_unknown(unknown, WORLD_KEYS)}")
     strict = spec.get("strict", None)
     if strict is not None and not isinstance(strict, bool):
-        raise WorldError("world 'strict' must be true or false")
+        raise WorldError("world 'strict' must be true or false", ("strict",))
     max_size = spec.get("max_message_size", DEFAULT_MAX_MESSAGE_SIZE)
     if not isinstance(max_size, int) or max_size <= 0:
-        raise WorldError("world 'max_message_size' must be a positive number of octets")
+        raise WorldError(
+            "world 'max_message_size' must be a positive number of octets", ("max_message_size",)
+        )
     quota = spec.get("max_maildrop_size", DEFAULT_MAX_MAILDROP_SIZE)
     if not isinstance(quota, int) or isinstance(quota, bool) or quota <= 0:
-        raise WorldError("world 'max_maildrop_size' must be a positive number of octets")
+        raise WorldError(
+            "world 'max_maildrop_size' must be a positive number of octets", ("max_maildrop_size",)
+        )
     domain = spec.get("domain", "server.ru")
     if not isinstance(domain, str) or not domain:
-        raise WorldError("world 'domain' must be a domain name such as server.ru")
+        raise WorldError("world 'domain' must be a domain name such as server.ru", ("domain",))
     base = spec.get("base")
     if base is not None:
         if base not in NAMED_WORLDS:
-            raise WorldError(f"unknown base world {base!r}; named: {', '.join(NAMED_WORLDS)}")
+            raise WorldError(
+                f"unknown base world {base!r}; named: {', '.join(NAMED_WORLDS)}", ("base",)
+            )
         _, builder, base_strict = NAMED_WORLDS[base]
         store = store_factory(
             domain=domain,
@@ -272,50 +327,100 @@ def _build_described(
     postmaster = spec.get("postmaster")
     users = spec.get("users", [])
     if not isinstance(users, list):
-        raise WorldError("world 'users' must be a list")
+        raise WorldError("world 'users' must be a list", ("users",))
     budget = LetterBudget()
+    given: dict[tuple[str, str], tuple[str, tuple[str | int, ...]]] = {}  # (user, uid) -> where
     for index, entry in enumerate(users, 1):
-        _add_user(store, entry, index, base_dir, budget)
+        try:
+            _add_user(store, entry, index, base_dir, budget, given)
+        except WorldError as exc:
+            raise exc.inside("users", index - 1) from None
+    _check_unique_uids(store, given)
     if postmaster is not None:
         if not isinstance(postmaster, str) or store.user(postmaster) is None:
-            raise WorldError("world 'postmaster' must name one of the world's users")
+            raise WorldError(
+                "world 'postmaster' must name one of the world's users", ("postmaster",)
+            )
         store.postmaster = postmaster
     store.finish_seeding()
     return store
 
 
 def _add_user(
-    store: MailStore, entry: Any, index: int, base_dir: Path, budget: LetterBudget
+    store: MailStore,
+    entry: Any,
+    index: int,
+    base_dir: Path,
+    budget: LetterBudget,
+    given: dict[tuple[str, str], tuple[str, tuple[str | int, ...]]],
 ) -> None:
     if not isinstance(entry, Mapping):
         raise WorldError(f"user #{index} must be a mapping with name and password")
     unknown = set(entry) - USER_KEYS
     if unknown:
-        raise WorldError(f"user #{index}: unknown key(s): {', '.join(sorted(unknown))}")
+        raise WorldError(f"user #{index}: unknown key(s): {_unknown(unknown, USER_KEYS)}")
     name, password = entry.get("name"), entry.get("password", "secret")
     if not isinstance(name, str) or not name or any(c in name for c in " @\t"):
-        raise WorldError(f"user #{index}: 'name' must be a mailbox name without spaces or @")
+        raise WorldError(
+            f"user #{index}: 'name' must be a mailbox name without spaces or @", ("name",)
+        )
     if not isinstance(password, str):
-        raise WorldError(f"user {name}: 'password' must be text")
+        raise WorldError(f"user {name}: 'password' must be text", ("password",))
     if store.user(name) is None:
         store.add_user(name, password)
     else:
         store.user(name).password = password  # type: ignore[union-attr]
     messages = entry.get("messages", [])
     if not isinstance(messages, list):
-        raise WorldError(f"user {name}: 'messages' must be a list")
+        raise WorldError(f"user {name}: 'messages' must be a list", ("messages",))
     for number, message in enumerate(messages, 1):
         where = f"user {name}, message #{number}"
-        data = message_bytes(
-            message,
-            where,
-            base_dir,
-            store.domain,
-            name,
-            max_size=store.max_message_size,
-            budget=budget,
-        )
-        store.seed(name, data)
+        try:
+            uid = given_uid(message, where)
+            data = message_bytes(
+                message,
+                where,
+                base_dir,
+                store.domain,
+                name,
+                max_size=store.max_message_size,
+                budget=budget,
+            )
+        except WorldError as exc:
+            raise exc.inside("messages", number - 1) from None
+        if uid is not None:
+            given[(name.lower(), uid)] = (where, ("users", index - 1, "messages", number - 1))
+        store.seed(name, data, uid=uid)
+
+
+def given_uid(message: Any, where: str) -> str | None:
+    """A letter's own unique-id (`uid:`), checked against RFC 1939 §7, or None if not given."""
+    if not isinstance(message, Mapping) or "uid" not in message:
+        return None
+    uid = message["uid"]
+    if isinstance(uid, int) and not isinstance(uid, bool):
+        uid = str(uid)
+    if not isinstance(uid, str) or not is_valid_uid(uid):
+        raise WorldError(f"{where}: {UID_RULE}", ("uid",))
+    return uid
+
+
+def _check_unique_uids(
+    store: MailStore, given: Mapping[tuple[str, str], tuple[str, tuple[str | int, ...]]]
+) -> None:
+    """RFC 1939 §7: a unique-id names one letter in its maildrop. A given uid may not repeat
+    another given one or the numbered one of another letter in the same maildrop."""
+    for user in store.users:
+        seen: set[str] = set()
+        for message in user.messages:
+            if message.uid in seen:
+                where, at = given.get((user.name.lower(), message.uid), (f"user {user.name}", ()))
+                raise WorldError(
+                    f"{where}: uid '{message.uid}' is used by another letter in "
+                    f"{user.name}'s maildrop; each letter's uid must be different",
+                    (*at, "uid") if at else (),
+                )
+            seen.add(message.uid)
 
 
 def message_bytes(
@@ -351,39 +456,70 @@ def _message_bytes(
         raise WorldError(f"{where}: give text, file or generate")
     unknown = set(message) - MESSAGE_KEYS
     if unknown:
-        raise WorldError(f"{where}: unknown key(s): {', '.join(sorted(unknown))}")
+        raise WorldError(
+            f"{where}: unknown key(s): {_unknown(unknown, MESSAGE_KEYS)}; a letter takes "
+            "text, file or generate, and optionally uid"
+        )
     kinds = [k for k in ("text", "file", "generate") if k in message]
     if len(kinds) != 1:
         raise WorldError(f"{where}: give exactly one of text, file or generate")
     if "text" in message:
         text = message["text"]
         if not isinstance(text, str):
-            raise WorldError(f"{where}: 'text' must be text")
+            raise WorldError(f"{where}: 'text' must be text", ("text",))
         data = normalize_crlf(text.encode("utf-8"))
         return data if data.endswith(b"\r\n") else data + b"\r\n"
     if "file" in message:
-        return normalize_crlf(_letter_file(message["file"], where, base_dir, max_size, budget))
-    generate = message["generate"]
-    options: Mapping[str, Any] = generate if isinstance(generate, Mapping) else {"size": generate}
-    size = options.get("size")
-    if not isinstance(size, int) or isinstance(size, bool) or size < 200:
-        raise WorldError(f"{where}: generate needs a size of at least 200 octets")
-    if size > max_size:
+        try:
+            return normalize_crlf(_letter_file(message["file"], where, base_dir, max_size, budget))
+        except WorldError as exc:
+            raise exc.inside("file") from None
+    try:
+        return _generated(message["generate"], where, domain, user, max_size, budget)
+    except WorldError as exc:
+        raise exc.inside("generate") from None
+
+
+def _generated(
+    generate: Any, where: str, domain: str, user: str, max_size: int, budget: LetterBudget
+) -> bytes:
+    """A `generate:` letter: a size alone, or {size, subject, from, body}."""
+    if not isinstance(generate, Mapping):
+        generate = {"size": generate}
+    unknown = set(generate) - GENERATE_KEYS
+    if unknown:
         raise WorldError(
-            f"{where}: generate {size} is over the world's max_message_size ({max_size} octets)"
+            f"{where}: generate: unknown key(s): {_unknown(unknown, GENERATE_KEYS)}; generate "
+            "takes size (octets), subject, from and body"
         )
-    budget.check(size, where)
+    size, body = generate.get("size"), generate.get("body")
+    if body is not None and not isinstance(body, str):
+        raise WorldError(f"{where}: generate: 'body' must be text")
+    if size is None and body is None:
+        raise WorldError(f"{where}: generate needs 'size' (octets), 'body', or both")
+    if size is not None:
+        if not isinstance(size, int) or isinstance(size, bool) or size < MIN_GENERATED_SIZE:
+            raise WorldError(
+                f"{where}: generate: 'size' must be a whole number of octets, at least "
+                f"{MIN_GENERATED_SIZE} (the headers alone take most of that)"
+            )
+        if size > max_size:
+            raise WorldError(
+                f"{where}: generate {size} is over the world's max_message_size ({max_size} octets)"
+            )
+        budget.check(size, where)
     from .letters import filler_letter
 
     try:
         return filler_letter(
             size,
-            subject=str(options.get("subject", "Generated letter")),
-            sender=str(options.get("from", "sender@example.org")),
+            subject=str(generate.get("subject", "Generated letter")),
+            sender=str(generate.get("from", "sender@example.org")),
             to=f"{user}@{domain}",
+            body=body or "",
         )
     except ValueError as exc:
-        raise WorldError(f"{where}: {exc}") from exc
+        raise WorldError(f"{where}: generate: {exc}") from exc
 
 
 def _letter_file(

@@ -42,6 +42,7 @@ from tutor.ui.widgets.lesson_session import (
     prompt_setup,
     save_progress,
 )
+from tutor.ui.widgets.lesson_strings import note_heading
 from tutor.ui.widgets.prompt import CommandPrompt
 from tutor.ui.widgets.state_panel import ServerStatePanel
 from tutor.ui.widgets.tls_view import show_tls
@@ -307,7 +308,7 @@ class LessonScreen(OrderedKeys, Screen[None]):
                 taught.append(PaneBlock("after", tr("lesson.block.after", lang), after))
             note = runner.text(step, "note")
             if note:
-                taught.append(PaneBlock("note", tr("lesson.block.note", lang), note))
+                taught.append(PaneBlock("note", note_heading(step.note_kind, lang), note))
         if not before and self._last is not None and self._last[0] in ("passed", "finished"):
             # A step with nothing to say still gets its tick right after it passed.
             before.append(PaneBlock("after", tr("lesson.block.after", lang), ""))

@@ -76,7 +76,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "шаг заново в новом соединении.",
     },
     "lesson.block.hint": {"en": "Hint {number} of {total}", "ru": "Подсказка {number} из {total}"},
+    # a step's note, headed by its note_kind (tutor.lessons.model.NOTE_KINDS)
     "lesson.block.note": {"en": "About the article", "ru": "О статье"},
+    "lesson.block.note.rfc": {"en": "What the RFC says", "ru": "Что говорит RFC"},
+    "lesson.block.note.tip": {"en": "Tip", "ru": "Совет"},
+    "lesson.block.note.warning": {"en": "Careful", "ru": "Осторожно"},
     "lesson.block.solution": {"en": "Solution", "ru": "Решение"},
     "lesson.block.next": {"en": "What next", "ru": "Что дальше"},
     "lesson.next.quiz": {
@@ -303,3 +307,8 @@ def localize_bindings(node: DOMNode, lang: str) -> None:
     }
     i18n.localize_bindings(node, lang, texts)
     node.refresh_bindings()
+
+
+def note_heading(kind: str, lang: str) -> str:
+    """The heading of a step's note of this kind: "About the article" for the article's."""
+    return i18n.tr("lesson.block.note" if kind == "article" else f"lesson.block.note.{kind}", lang)
