@@ -22,7 +22,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label
 
 from tutor.lessons import ReplayError
-from tutor.lessons.runner import find_overlay
 from tutor.ui.footer_fit import show_what_fits
 from tutor.ui.i18n import tr
 from tutor.ui.lesson_watch import watch_if_asked
@@ -184,6 +183,7 @@ class LessonScreen(OrderedKeys, Screen[None]):
         pane.border_subtitle = tr("lesson.pane.scroll", self.lang)
         for message in self.progress.messages:
             self.notify(message, severity="warning", timeout=8, markup=False)
+        self._tell_translation_errors()
         prompt = self.query_one(CommandPrompt)
         prompt_setup(prompt, self._protocol)
         transcript = self.query_one(Transcript)
@@ -436,8 +436,8 @@ class LessonScreen(OrderedKeys, Screen[None]):
         if self.runner is None:
             return
         self._fit_footer()
-        self.runner.lang = lang
-        self.runner.overlay = find_overlay(self.runner.lesson, lang)
+        self.runner.set_lang(lang)
+        self._tell_translation_errors()
         if self._last is not None and self._last[0] in ("mistake", "remark"):
             self._last = None  # its message was translated when it was said
         self.title = self.runner.text(self.runner.lesson, "title")
@@ -447,6 +447,32 @@ class LessonScreen(OrderedKeys, Screen[None]):
         self.query_one(CommandPrompt).set_lang(lang)
         self.query_one(ServerStatePanel).set_lang(lang)
         self.call_later(self.redraw_pane)
+
+    #: translation errors listed in the notice; the rest are counted
+    TRANSLATION_ERRORS_SHOWN = 3
+
+    def _tell_translation_errors(self) -> None:
+        """A translation with errors falls back to English, in whole or in part: say so, with
+        lint's first errors, rather than switch language silently."""
+        translation = self.runner.translation
+        if not (translation.unusable or translation.partly_broken):
+            return
+        lang, name = self.lang, translation.path.name
+        key = "unusable" if translation.unusable else "partial"
+        shown = self.TRANSLATION_ERRORS_SHOWN
+        lines = [str(d) for d in translation.errors[:shown]]
+        if len(translation.errors) > shown:
+            more = len(translation.errors) - shown
+            lines.append(
+                tr("lesson.translation.more", lang, count=more, file=str(translation.path))
+            )
+        self.notify(
+            "\n".join(lines),
+            title=tr(f"lesson.translation.{key}", lang, file=name),
+            severity="warning",
+            timeout=20,
+            markup=False,
+        )
 
     def _save(self) -> None:
         for message in save_progress(self.progress, self.runner):
