@@ -105,10 +105,13 @@ class LessonScreen(OrderedKeys, Screen[None]):
     #: footer keys shown only where they fit, most wanted first
     FOOTER_OPTIONAL = ("lesson.quiz", "lesson.demo", "lesson.reset_lesson")
 
-    def __init__(self, id_or_path: str, lang: str = "en") -> None:
+    def __init__(self, id_or_path: str, lang: str = "en", *, open_quiz: bool = False) -> None:
         super().__init__()
         self.id_or_path = id_or_path
         self.lang = lang
+        #: `learn --quiz`: the quiz opens over the lesson at once, as a preview (not saved)
+        self.open_quiz = open_quiz
+        self.quiz_preview: Any = None
         self.runner: Any = None
         self.load_error: str | None = None
         try:
@@ -183,7 +186,6 @@ class LessonScreen(OrderedKeys, Screen[None]):
         pane.border_subtitle = tr("lesson.pane.scroll", self.lang)
         for message in self.progress.messages:
             self.notify(message, severity="warning", timeout=8, markup=False)
-        self._tell_translation_errors()
         prompt = self.query_one(CommandPrompt)
         prompt_setup(prompt, self._protocol)
         transcript = self.query_one(Transcript)
@@ -205,6 +207,10 @@ class LessonScreen(OrderedKeys, Screen[None]):
         self._server_changed = False
         await self.redraw_pane()
         prompt.focus()
+        if self.open_quiz and runner.lesson.quiz:
+            self.preview_quiz()
+        # After the quiz is pushed: a full screen starts without the toasts under it.
+        self._tell_translation_errors()
         self.file_watch = watch_if_asked(self)  # `learn --watch`: reload when the file is saved
 
     def _update_tabs(self) -> None:
@@ -437,6 +443,8 @@ class LessonScreen(OrderedKeys, Screen[None]):
             return
         self._fit_footer()
         self.runner.set_lang(lang)
+        if self.quiz_preview is not None:
+            self.quiz_preview.runner.set_lang(lang)  # the preview redraws itself after this
         self._tell_translation_errors()
         if self._last is not None and self._last[0] in ("mistake", "remark"):
             self._last = None  # its message was translated when it was said
@@ -604,6 +612,16 @@ class LessonScreen(OrderedKeys, Screen[None]):
         from tutor.ui.screens.quiz import QuizScreen
 
         self.app.push_screen(QuizScreen(self.runner, self.lang, progress=self.progress))
+
+    def preview_quiz(self) -> None:
+        """The quiz at once, whatever step the lesson is at. A teacher's preview leaves no
+        progress behind: its answers go to a runner of their own, never saved."""
+        from tutor.lessons import LessonRunner
+        from tutor.ui.screens.quiz import QuizScreen
+
+        runner = LessonRunner(self.runner.lesson, lang=self.lang)
+        self.quiz_preview = QuizScreen(runner, self.lang, progress=None)
+        self.app.push_screen(self.quiz_preview)
 
     def action_demo(self) -> None:
         from tutor.ui.screens.demo import DemoScreen
