@@ -67,6 +67,14 @@ def test_a_translation_that_cannot_be_opened_says_why(tmp_path, capsys, monkeypa
         f"mailtutor learn: {tmp_path / 'tiny.de.yaml'} translates tiny into 'de', but the app "
         "shows translations only into Russian"
     )
+    # Found by its content: a translation the app would not find by its name.
+    (tmp_path / "russian.yaml").write_text("format: 1\nlesson: tiny\nlang: ru\n")
+    code, err, app = learn(capsys, monkeypatch, str(tmp_path / "russian.yaml"))
+    assert (code, app) == (2, None)
+    assert err == (
+        f"mailtutor learn: {tmp_path / 'russian.yaml'} is a translation of tiny into 'ru'; "
+        "name it tiny.ru.yaml, beside tiny.yaml, so that it is found\n"
+    )
     (tmp_path / "tiny.ru.yaml").write_text("format: 1\nlesson: tiny\nlang: ru\n")
     code, err, app = learn(capsys, monkeypatch, str(tmp_path / "tiny.ru.yaml"))
     assert (code, app) == (2, None)

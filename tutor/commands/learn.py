@@ -76,6 +76,12 @@ def translation_target(name: str) -> Translated | str | None:
             f"translations only into {', '.join(TRANSLATED_INTO.values())}; check it with "
             f"`mailtutor lint {name}`"
         )
+    if path.name != f"{lesson_id}.{lang}.yaml":
+        # The app finds a translation by that name alone: this file would not be shown.
+        return (
+            f"mailtutor learn: {name} is a translation of {lesson_id} into '{lang}'; name it "
+            f"{lesson_id}.{lang}.yaml, beside {lesson_id}.yaml, so that it is found"
+        )
     lesson = path.with_name(f"{lesson_id}.yaml")
     if not lesson.is_file():
         return (
