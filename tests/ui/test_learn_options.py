@@ -119,6 +119,7 @@ def test_quiz_of_a_lesson_without_one_is_refused(tmp_path, capsys, monkeypatch):
 
 async def test_quiz_preview_reloads_when_the_file_is_saved(lesson_dir, make_app, monkeypatch):
     monkeypatch.setattr(lesson_watch, "POLL_SECONDS", 3600)  # the test runs each round itself
+    monkeypatch.setattr(lesson_watch, "RELOADED_SECONDS", 600)  # in sight however slow the run
     path = lesson_dir / "ui-pop3.yaml"
     app = make_app(("lesson", str(path), "quiz"))
     setattr(app, lesson_watch.APP_FLAG, True)
@@ -139,3 +140,5 @@ async def test_quiz_preview_reloads_when_the_file_is_saved(lesson_dir, make_app,
         fresh = await top_screen(pilot, QuizScreen)
         assert fresh is not quiz and app.screen_stack[-2] is not lesson
         assert "When is a marked letter gone?" in str(fresh.runner.lesson.quiz[0].ask)
+        # said over the fresh quiz too (a full screen otherwise starts without toasts)
+        assert "The lesson file changed: reloaded." in [n.message for n in app._notifications]

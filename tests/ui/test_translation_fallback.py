@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from tutor.ui.screens.lesson import LessonScreen
+from tutor.ui.screens.quiz import QuizScreen
 
 FIXTURES = Path(__file__).parents[1] / "lessons" / "fixtures"
 
@@ -39,9 +40,15 @@ def notices(app) -> list[tuple[str, str]]:
 
 async def test_a_partly_broken_translation_is_used_where_it_can_be(tmp_path, make_app):
     path = lesson_with_translation(tmp_path, PARTIAL)
-    app = make_app(("lesson", str(path)), lang="ru")
+    # Opened as `learn --quiz` does: the notice stays in sight over the quiz preview.
+    app = make_app(("lesson", str(path), "quiz"), lang="ru")
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await mounted_lesson(pilot)
+        for _ in range(200):
+            if isinstance(app.screen, QuizScreen):
+                break
+            await pilot.pause()
+        screen = app.screen_stack[-2]
+        assert isinstance(app.screen, QuizScreen) and isinstance(screen, LessonScreen)
         assert screen.title == "Мини POP3"
         [(title, message)] = notices(app)
         assert title.startswith("В переводе pop3-mini.ru.yaml ошибки; затронутые ими тексты")

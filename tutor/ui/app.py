@@ -95,10 +95,11 @@ class MailTutorApp(App[None]):
         if self._start_kind() == "lesson":
             self.push_screen(self.start_screen())
 
-    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+    def push_screen(self, screen: Any, *args: Any, keep_toasts: bool = False, **kwargs: Any) -> Any:
         """Push a screen; a full screen (a lesson, a sandbox, help) starts without the toasts
-        of the one it covers ("Pick a lesson…" lingered over the lesson it opened)."""
-        if not getattr(screen, "is_modal", False):
+        of the one it covers ("Pick a lesson…" lingered over the lesson it opened), unless
+        it opens as part of that one (`learn --quiz`: the quiz over its lesson)."""
+        if not getattr(screen, "is_modal", False) and not keep_toasts:
             self.clear_notifications()
         return super().push_screen(screen, *args, **kwargs)
 

@@ -30,6 +30,7 @@ POLL_SECONDS = 0.5
 #: the attribute of the app that `mailtutor learn --watch` sets
 APP_FLAG = "watch_lesson_files"
 MAX_SHOWN = 6  # lint lines in one notification; the rest are counted
+RELOADED_SECONDS = 3  # how long "reloaded" is shown
 
 i18n.register(
     {
@@ -133,7 +134,7 @@ class LessonFileWatch:
         if previewing:
             screen.app.pop_screen()  # the lesson under it is replaced, and opens a fresh quiz
         screen.app.switch_screen(LessonScreen(str(self.path), lang, open_quiz=previewing))
-        screen.app.notify(i18n.tr("watch.reloaded", lang), timeout=3)
+        screen.app.notify(i18n.tr("watch.reloaded", lang), timeout=RELOADED_SECONDS)
         return "reloaded"
 
 

@@ -186,6 +186,7 @@ class LessonScreen(OrderedKeys, Screen[None]):
         pane.border_subtitle = tr("lesson.pane.scroll", self.lang)
         for message in self.progress.messages:
             self.notify(message, severity="warning", timeout=8, markup=False)
+        self._tell_translation_errors()
         prompt = self.query_one(CommandPrompt)
         prompt_setup(prompt, self._protocol)
         transcript = self.query_one(Transcript)
@@ -209,8 +210,6 @@ class LessonScreen(OrderedKeys, Screen[None]):
         prompt.focus()
         if self.open_quiz and runner.lesson.quiz:
             self.preview_quiz()
-        # After the quiz is pushed: a full screen starts without the toasts under it.
-        self._tell_translation_errors()
         self.file_watch = watch_if_asked(self)  # `learn --watch`: reload when the file is saved
 
     def _update_tabs(self) -> None:
@@ -621,7 +620,8 @@ class LessonScreen(OrderedKeys, Screen[None]):
 
         runner = LessonRunner(self.runner.lesson, lang=self.lang)
         self.quiz_preview = QuizScreen(runner, self.lang, progress=None)
-        self.app.push_screen(self.quiz_preview)
+        # The lesson's notices (translation errors, "reloaded") stay in sight over it.
+        self.app.push_screen(self.quiz_preview, keep_toasts=True)
 
     def action_demo(self) -> None:
         from tutor.ui.screens.demo import DemoScreen
