@@ -27,6 +27,14 @@ def test_lint_clean_files_exit_0_silently(capsys):
     code, out, err = run(
         capsys, "lint", str(FIXTURES / "pop3-mini.yaml"), str(FIXTURES / "smtp-mini.yaml")
     )
+    # The lessons are clean; pop3-mini's translation beside it, checked with it, is partial.
+    assert (code, err) == (0, "")
+    translation = str(FIXTURES / "pop3-mini.ru.yaml")
+    assert out and all(
+        LINE.match(line)["path"] == translation and LINE.match(line)["sev"] == "warning"
+        for line in out.splitlines()
+    )
+    code, out, err = run(capsys, "lint", "--quiet", str(FIXTURES / "pop3-mini.yaml"))
     assert (code, out, err) == (0, "", "")
 
 

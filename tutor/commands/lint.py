@@ -1,4 +1,7 @@
-"""`mailtutor lint PATH...`: check lesson, translation and course files."""
+"""`mailtutor lint [PATH...]`: check lesson, translation and course files.
+
+A lesson's translations beside it are checked with it; no PATH checks the course folder
+(tutor.lessons.lint_targets)."""
 
 from __future__ import annotations
 
@@ -10,9 +13,11 @@ HELP = "check lesson files: every problem as path:line:col: severity: message; e
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
-        nargs="+",
+        nargs="*",
         metavar="PATH",
-        help="lesson .yaml files, translations (<id>.<lang>.yaml), course.yaml or folders",
+        help="lesson .yaml files (with their translations <id>.<lang>.yaml beside them), "
+        "translations, course.yaml or folders; none: the course folder (--course DIR, else "
+        "the bundled lessons)",
     )
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="print errors only, not warnings"
@@ -21,8 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tutor.lessons.lint import lint_paths
+    from tutor.lessons.lint_targets import lint_targets
 
-    problems = lint_paths(args.paths)
+    problems = lint_paths(lint_targets(args.paths))
     errors = sum(1 for p in problems if p.is_error)
     for problem in problems:
         if problem.is_error or not args.quiet:

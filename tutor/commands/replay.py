@@ -59,7 +59,14 @@ def run(args: argparse.Namespace) -> int:
     else:
         colour = args.color == "always"
     runner = LessonRunner(lesson, lang=lang)
-    if lang != "en" and runner.overlay is None:
+    if runner.translation.unusable:
+        name = runner.translation.path.name
+        print(
+            f"mailtutor replay: {name} has errors (see `mailtutor lint {lesson.path}`); "
+            "showing English",
+            file=sys.stderr,
+        )
+    elif lang != "en" and runner.overlay is None:
         print(
             f"mailtutor replay: no '{lang}' translation of {lesson.id}; showing English",
             file=sys.stderr,

@@ -40,6 +40,7 @@ from .engine import build_lesson_world, open_session
 from .expect import check_expect, hint_applies, mistake_matches
 from .model import Lesson, Mistake, Overlay, Protocol, Question, QuestionType, Step, StepHint
 from .quiz import Answer, Grade, grade_question
+from .translation import Translation, open_translation
 
 #: (line typed, replies); the greeting appears with line None
 Exchange = tuple[str | None, tuple[Reply, ...]]
@@ -120,22 +121,20 @@ class ReplayError(Exception):
 
 def find_overlay(lesson: Lesson, lang: str) -> Overlay | None:
     """The translation `<id>.<lang>.yaml` beside the lesson, if there is a usable one."""
-    if lang == "en" or lesson.path is None:
-        return None
-    path = lesson.path.with_name(f"{lesson.id}.{lang}.yaml")
-    if not path.is_file():
-        return None
-    from .loader import read_overlay
-
-    overlay, _ = read_overlay(path)
-    return overlay if overlay is not None and overlay.lesson == lesson.id else None
+    return open_translation(lesson, lang).overlay
 
 
 class LessonRunner:
     def __init__(self, lesson: Lesson, *, lang: str = "en", overlay: Overlay | None = None):
         self.lesson = lesson
         self.lang = lang
-        self.overlay = overlay if overlay is not None else find_overlay(lesson, lang)
+        #: the translation and what of it could not be used (the screens tell the learner)
+        self.translation = (
+            open_translation(lesson, lang)
+            if overlay is None
+            else Translation(lang, overlay.path, overlay)
+        )
+        self.overlay = self.translation.overlay
         self._steps = {step.id: StepStats() for step in lesson.steps}
         self._results: dict[str, QuestionResult] = {}
         self._index = 0
@@ -405,6 +404,13 @@ class LessonRunner:
                 raise ReplayError(step, reason)
 
     # -- texts ---------------------------------------------------------------------------------
+
+    def set_lang(self, lang: str) -> Translation:
+        """Speak `lang` from now on (its translation read anew); returns that translation."""
+        self.lang = lang
+        self.translation = open_translation(self.lesson, lang)
+        self.overlay = self.translation.overlay
+        return self.translation
 
     def text(self, obj: Lesson | Step | Mistake | StepHint | Question, name: str) -> Any:
         """A field of a lesson, step, mistake, hint or question in the runner's language.

@@ -1,8 +1,9 @@
 """The mailtutor Textual application: picks the start screen and holds app-wide settings.
 
-start: "home", ("lesson", path_or_id) or ("sandbox", protocol, world).
-lang: "en" or "ru" (remembered for the next start); None takes the language chosen last time,
-else the locale's.
+start: "home", ("lesson", path_or_id), ("lesson", path_or_id, "quiz") (its quiz opened at once,
+as a preview) or ("sandbox", protocol, world).
+lang: "en" or "ru" (remembered for the next start unless remember_lang is False); None takes the
+language chosen last time, else the locale's.
 fixed_timestamp: POP3 greeting timestamp (and a fixed SMTP clock) for repeatable tests.
 
 Screens read `app.lang`; switching language calls `set_lang(lang)` on every screen that has one.
@@ -60,11 +61,12 @@ class MailTutorApp(App[None]):
         fixed_timestamp: str | None = None,
         store: MailStore | None = None,
         theme: str | None = None,
+        remember_lang: bool = True,
     ) -> None:
         super().__init__()
         self.start = start
         self.set_reactive(MailTutorApp.lang, resolve_language(lang))
-        if lang in LANGUAGES:  # an explicit --lang is remembered, as a choice with `l` is
+        if lang in LANGUAGES and remember_lang:  # an explicit --lang is remembered, as `l` is
             save_language(lang)
         self.fixed_timestamp = fixed_timestamp
         self._start_store = store  # a sandbox world already built (and checked) by the CLI
@@ -93,10 +95,11 @@ class MailTutorApp(App[None]):
         if self._start_kind() == "lesson":
             self.push_screen(self.start_screen())
 
-    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+    def push_screen(self, screen: Any, *args: Any, keep_toasts: bool = False, **kwargs: Any) -> Any:
         """Push a screen; a full screen (a lesson, a sandbox, help) starts without the toasts
-        of the one it covers ("Pick a lesson…" lingered over the lesson it opened)."""
-        if not getattr(screen, "is_modal", False):
+        of the one it covers ("Pick a lesson…" lingered over the lesson it opened), unless
+        it opens as part of that one (`learn --quiz`: the quiz over its lesson)."""
+        if not getattr(screen, "is_modal", False) and not keep_toasts:
             self.clear_notifications()
         return super().push_screen(screen, *args, **kwargs)
 
@@ -128,7 +131,7 @@ class MailTutorApp(App[None]):
         if kind == "lesson":
             from tutor.ui.screens.lesson import LessonScreen
 
-            return LessonScreen(start[1], self.lang)
+            return LessonScreen(start[1], self.lang, open_quiz="quiz" in start[2:])
         from tutor.ui.screens.home import HomeScreen
 
         return HomeScreen(self.lang)

@@ -11,7 +11,8 @@ included). Errors are shown in the app, as a notification with `file:line:col`, 
 keeps running as it was; the next save is tried again. A clean file replaces the screen with a
 fresh one after the learner's progress is saved, so it reopens at the step the learner was on
 when that step's id still exists (progress resumes by step id, else by number). A change seen
-while a dialog (quiz, help, a confirmation) is open waits until the lesson is in front again.
+while a dialog (quiz, help, a confirmation) is open waits until the lesson is in front again,
+except the quiz preview of `learn --quiz`, which reloads at once as a fresh preview.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ POLL_SECONDS = 0.5
 #: the attribute of the app that `mailtutor learn --watch` sets
 APP_FLAG = "watch_lesson_files"
 MAX_SHOWN = 6  # lint lines in one notification; the rest are counted
+RELOADED_SECONDS = 3  # how long "reloaded" is shown
 
 i18n.register(
     {
@@ -97,7 +99,10 @@ class LessonFileWatch:
         if signature == self._seen:
             return "unchanged"
         screen = self.screen
-        if not screen.is_current or signature[0] is None:
+        # `learn --quiz`: the quiz preview in front reloads as the lesson does.
+        preview = screen.quiz_preview
+        previewing = preview is not None and preview.is_current
+        if not (screen.is_current or previewing) or signature[0] is None:
             # A dialog is open, or the file is gone for a moment (some editors delete it
             # before writing it anew): look again at the next round.
             return "waiting"
@@ -126,8 +131,10 @@ class LessonFileWatch:
             screen.notify(message, severity="warning", timeout=8, markup=False)
         # Not awaited: this runs in the old screen's timer, and the switch waits for that
         # screen to go quiet.
-        screen.app.switch_screen(LessonScreen(str(self.path), lang))
-        screen.app.notify(i18n.tr("watch.reloaded", lang), timeout=3)
+        if previewing:
+            screen.app.pop_screen()  # the lesson under it is replaced, and opens a fresh quiz
+        screen.app.switch_screen(LessonScreen(str(self.path), lang, open_quiz=previewing))
+        screen.app.notify(i18n.tr("watch.reloaded", lang), timeout=RELOADED_SECONDS)
         return "reloaded"
 
 

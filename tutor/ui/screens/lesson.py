@@ -22,7 +22,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label
 
 from tutor.lessons import ReplayError
-from tutor.lessons.runner import find_overlay
 from tutor.ui.footer_fit import show_what_fits
 from tutor.ui.i18n import tr
 from tutor.ui.lesson_watch import watch_if_asked
@@ -107,10 +106,13 @@ class LessonScreen(OrderedKeys, Screen[None]):
     #: footer keys shown only where they fit, most wanted first
     FOOTER_OPTIONAL = ("lesson.quiz", "lesson.demo", "lesson.reset_lesson")
 
-    def __init__(self, id_or_path: str, lang: str = "en") -> None:
+    def __init__(self, id_or_path: str, lang: str = "en", *, open_quiz: bool = False) -> None:
         super().__init__()
         self.id_or_path = id_or_path
         self.lang = lang
+        #: `learn --quiz`: the quiz opens over the lesson at once, as a preview (not saved)
+        self.open_quiz = open_quiz
+        self.quiz_preview: Any = None
         self.runner: Any = None
         self.load_error: str | None = None
         try:
@@ -185,6 +187,7 @@ class LessonScreen(OrderedKeys, Screen[None]):
         pane.border_subtitle = tr("lesson.pane.scroll", self.lang)
         for message in self.progress.messages:
             self.notify(message, severity="warning", timeout=8, markup=False)
+        self._tell_translation_errors()
         prompt = self.query_one(CommandPrompt)
         prompt_setup(prompt, self._protocol)
         transcript = self.query_one(Transcript)
@@ -206,6 +209,8 @@ class LessonScreen(OrderedKeys, Screen[None]):
         self._server_changed = False
         await self.redraw_pane()
         prompt.focus()
+        if self.open_quiz and runner.lesson.quiz:
+            self.preview_quiz()
         self.file_watch = watch_if_asked(self)  # `learn --watch`: reload when the file is saved
 
     def _update_tabs(self) -> None:
@@ -442,8 +447,10 @@ class LessonScreen(OrderedKeys, Screen[None]):
         if self.runner is None:
             return
         self._fit_footer()
-        self.runner.lang = lang
-        self.runner.overlay = find_overlay(self.runner.lesson, lang)
+        self.runner.set_lang(lang)
+        if self.quiz_preview is not None:
+            self.quiz_preview.runner.set_lang(lang)  # the preview redraws itself after this
+        self._tell_translation_errors()
         if self._last is not None and self._last[0] in ("mistake", "remark"):
             self._last = None  # its message was translated when it was said
         self.title = self.runner.text(self.runner.lesson, "title")
@@ -453,6 +460,32 @@ class LessonScreen(OrderedKeys, Screen[None]):
         self.query_one(CommandPrompt).set_lang(lang)
         self.query_one(ServerStatePanel).set_lang(lang)
         self.call_later(self.redraw_pane)
+
+    #: translation errors listed in the notice; the rest are counted
+    TRANSLATION_ERRORS_SHOWN = 3
+
+    def _tell_translation_errors(self) -> None:
+        """A translation with errors falls back to English, in whole or in part: say so, with
+        lint's first errors, rather than switch language silently."""
+        translation = self.runner.translation
+        if not (translation.unusable or translation.partly_broken):
+            return
+        lang, name = self.lang, translation.path.name
+        key = "unusable" if translation.unusable else "partial"
+        shown = self.TRANSLATION_ERRORS_SHOWN
+        lines = [str(d) for d in translation.errors[:shown]]
+        if len(translation.errors) > shown:
+            more = len(translation.errors) - shown
+            lines.append(
+                tr("lesson.translation.more", lang, count=more, file=str(translation.path))
+            )
+        self.notify(
+            "\n".join(lines),
+            title=tr(f"lesson.translation.{key}", lang, file=name),
+            severity="warning",
+            timeout=20,
+            markup=False,
+        )
 
     def _save(self) -> None:
         for message in save_progress(self.progress, self.runner):
@@ -584,6 +617,17 @@ class LessonScreen(OrderedKeys, Screen[None]):
         from tutor.ui.screens.quiz import QuizScreen
 
         self.app.push_screen(QuizScreen(self.runner, self.lang, progress=self.progress))
+
+    def preview_quiz(self) -> None:
+        """The quiz at once, whatever step the lesson is at. A teacher's preview leaves no
+        progress behind: its answers go to a runner of their own, never saved."""
+        from tutor.lessons import LessonRunner
+        from tutor.ui.screens.quiz import QuizScreen
+
+        runner = LessonRunner(self.runner.lesson, lang=self.lang)
+        self.quiz_preview = QuizScreen(runner, self.lang, progress=None)
+        # The lesson's notices (translation errors, "reloaded") stay in sight over it.
+        self.app.push_screen(self.quiz_preview, keep_toasts=True)
 
     def action_demo(self) -> None:
         from tutor.ui.screens.demo import DemoScreen

@@ -133,6 +133,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Не удалось открыть урок: {error}",
     },
     "lesson.no_quiz": {"en": "This lesson has no quiz.", "ru": "В этом уроке нет теста."},
+    "lesson.translation.unusable": {
+        "en": "The translation {file} has errors, so the lesson is shown in English:",
+        "ru": "В переводе {file} ошибки, поэтому урок показан на английском:",
+    },
+    "lesson.translation.partial": {
+        "en": "The translation {file} has errors; the texts they touch are shown in English:",
+        "ru": "В переводе {file} ошибки; затронутые ими тексты показаны на английском:",
+    },
+    "lesson.translation.more": {
+        "en": "... and {count} more (mailtutor lint {file})",
+        "ru": "... и ещё {count} (mailtutor lint {file})",
+    },
     "lesson.quiz_after": {
         "en": "Finish the steps first; the quiz comes after.",
         "ru": "Сначала пройдите шаги, тест — после них.",
