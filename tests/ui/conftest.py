@@ -79,3 +79,23 @@ async def submit_lines(pilot, *lines: str) -> None:
 @pytest.fixture
 def submit():
     return submit_lines
+
+
+async def show_state_panel_now(pilot) -> None:
+    """F3 at 80x24 (the panel's tab), then wait until the shown panel has fitted its tables to
+    its width: that happens in its Resize event, which a loaded machine delivers after a few
+    frames, and a picture taken before it shows the hidden panel's layout."""
+    from tutor.ui.widgets import ServerStatePanel
+
+    await pilot.press("f3")
+    for _ in range(200):
+        panels = [p for p in pilot.app.screen.query(ServerStatePanel) if p.display]
+        if panels and all(p.fitted for p in panels):
+            break
+        await pilot.pause()
+    await pilot.pause()
+
+
+@pytest.fixture
+def show_state_panel():
+    return show_state_panel_now

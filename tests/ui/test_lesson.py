@@ -252,13 +252,13 @@ def test_learn_command_reports_unknown_and_invalid_lessons(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("size", "theme"), VIEWS)
-def test_snapshot_lesson_after_dele(snap_compare, make_app, submit, theme, size):
+def test_snapshot_lesson_after_dele(snap_compare, make_app, submit, show_state_panel, theme, size):
     """Mid-way: DELE 1 passed, row 1 marked in the state panel (shown with F3 when narrow)."""
 
     async def run_before(pilot):
         await submit(pilot, "user ne_skagu", "pass secret", "dele 1")
         if size == "80x24":
-            await pilot.press("f3")
+            await show_state_panel(pilot)
         # the pane scrolls its new step into view after a refresh: let that happen first
         await pilot.pause()
         await pilot.pause()

@@ -106,13 +106,12 @@ async def test_pop3_tls_lesson_by_typing(make_app, submit):
         assert screen.runner.finished
 
 
-def test_snapshot_submission_after_starttls(snap_compare, make_app, submit):
+def test_snapshot_submission_after_starttls(snap_compare, make_app, submit, show_state_panel):
     """80x24, English: the 220, the handshake line, and the state panel's TLS line (F3)."""
 
     async def run_before(pilot):
         await submit(pilot, *solutions("submission", ("ehlo", "mail-too-early", "starttls")))
-        await pilot.press("f3")
-        await pilot.pause()
+        await show_state_panel(pilot)
 
     app = make_app(("lesson", "submission"))
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -559,6 +559,7 @@ class LessonScreen(OrderedKeys, Screen[None]):
         self.toggle_class("-show-server")
         if self.has_class("-show-server"):
             self._server_changed = False
+            self.call_after_refresh(self.query_one(ServerStatePanel).fit_to_width)
         else:
             self._lesson_changed = False
         self._update_tabs()

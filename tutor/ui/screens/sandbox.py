@@ -312,6 +312,8 @@ class SandboxScreen(OrderedKeys, Screen):
     def action_toggle_panel(self) -> None:
         panel = self.panel
         panel.display = not panel.display
+        if panel.display:
+            self.call_after_refresh(panel.fit_to_width)
         self.prompt.focus()
 
     def _has_screen_below(self) -> bool:

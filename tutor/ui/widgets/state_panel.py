@@ -237,8 +237,28 @@ class ServerStatePanel(VerticalScroll):
             return ("number", "size", "uid", "subject", "mark")
         return ("number", "size", "subject", "mark")
 
+    @property
+    def fitted(self) -> bool:
+        """Whether the tables were last fitted to the panel's present width. A panel shown
+        after being hidden (its tab at 80x24) is fitted when its Resize event is handled,
+        a moment after the first frame; tests that take a picture wait for this."""
+        width = self.scrollable_content_region.width
+        return width > 0 and self._width == width - 1  # a hidden panel has no width to fit
+
     def on_resize(self) -> None:
-        """Fit the maildrop table to the panel: shorten subjects, then drop the UID column."""
+        self.fit_to_width()
+
+    def on_show(self) -> None:
+        self.fit_to_width()
+
+    def fit_to_width(self) -> None:
+        """Fit the maildrop table to the panel: shorten subjects, then drop the UID column.
+
+        Called on Resize, and by the screens after showing a hidden panel (its tab at 80x24):
+        a panel shown again by a CSS class change does not always get a Resize or a Show, and
+        its tables may have been filled meanwhile for no width at all."""
+        if self.scrollable_content_region.width <= 0:
+            return  # hidden: nothing to fit to until it is shown
         width = self.scrollable_content_region.width - 1
         fixed = sum(FIXED_POP3_WIDTH.values())
         show_uid = width - fixed - 2 >= SUBJECT_MIN
