@@ -267,7 +267,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         world = Path(tmp) / "bench-world.json"
         write_world(world, args.users, args.letters)
-        servers = [start_mailtutor(world), start_twisted(world)]
+        first = start_mailtutor(world)
+        try:
+            servers = [first, start_twisted(world)]
+        except BaseException:  # the peer did not start (SystemExit): do not leave ours running
+            first.stop()
+            raise
         rates: dict[tuple[str, int], list[float]] = {}
         per_cpu: dict[str, list[float]] = {}
         try:
