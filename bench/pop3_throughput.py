@@ -135,10 +135,10 @@ def serve_twisted(world_path: str, cert: str | None = None, key: str | None = No
             return server
 
     if cert and key:
-        from twisted.internet import ssl
+        from twisted.internet import ssl as twisted_ssl
 
         pem = Path(cert).read_bytes() + Path(key).read_bytes()
-        options = ssl.PrivateCertificate.loadPEM(pem).options()
+        options = twisted_ssl.PrivateCertificate.loadPEM(pem).options()
         plain = reactor.listenTCP(0, Factory(), interface="127.0.0.1")
         print(f"twisted listening on 127.0.0.1:{plain.getHost().port}", flush=True)
         secure = reactor.listenSSL(0, Factory(), options, interface="127.0.0.1")
@@ -267,7 +267,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         world = Path(tmp) / "bench-world.json"
         write_world(world, args.users, args.letters)
-        servers = [start_mailtutor(world), start_twisted(world)]
+        first = start_mailtutor(world)
+        try:
+            servers = [first, start_twisted(world)]
+        except BaseException:  # the peer did not start (SystemExit): do not leave ours running
+            first.stop()
+            raise
         rates: dict[tuple[str, int], list[float]] = {}
         per_cpu: dict[str, list[float]] = {}
         try:

@@ -263,7 +263,12 @@ def main() -> int:
     )
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
 
-    servers = [start_mailtutor(), start_aiosmtpd()]
+    first = start_mailtutor()
+    try:
+        servers = [first, start_aiosmtpd()]
+    except BaseException:  # the peer did not start (SystemExit): do not leave ours running
+        first.stop()
+        raise
     rates: dict[str, list[float]] = {s.name: [] for s in servers}
     per_cpu: dict[str, list[float]] = {s.name: [] for s in servers}
     try:

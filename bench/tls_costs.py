@@ -93,6 +93,17 @@ def handshake_process(port: int, cafile: str, count: int, go, done) -> None:
     done.put(count)
 
 
+def negotiated(port: int, cafile: str) -> str:
+    """The protocol version and cipher a server agrees on with this client."""
+    context = ssl.create_default_context(cafile=cafile)
+    with (
+        socket.create_connection(("127.0.0.1", port), timeout=60) as raw,
+        context.wrap_socket(raw, server_hostname="127.0.0.1") as sock,
+    ):
+        cipher = sock.cipher()
+        return f"{sock.version()}, {cipher[0] if cipher else 'no cipher'}"
+
+
 def run_handshakes(port: int, cafile: str, processes: int, total: int) -> float:
     """Handshakes per second with `processes` clients sharing `total` connections."""
     ctx = multiprocessing.get_context("fork")
@@ -172,6 +183,7 @@ def main() -> int:
             cafile = str(cert)
             for server in servers:  # warm up, and check both speak TLS with this certificate
                 plain, secure = ports_of(server)
+                print(f"{server.name}: {negotiated(secure, cafile)}")
                 run_handshakes(secure, cafile, 1, 20)
                 run_clients(secure, 1, args.letters, args.letters, cafile)
             for round_number in range(args.rounds):
