@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-HELP = "check lesson files: every problem as path:line:col: severity: message; exit 1 on errors"
+HELP = (
+    "check lesson files: every problem as path:line:col: severity: message; exit 1 on errors, "
+    "else a closing line saying what was checked"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,16 +18,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="lesson .yaml files, translations (<id>.<lang>.yaml), course.yaml or folders",
     )
     parser.add_argument(
-        "-q", "--quiet", action="store_true", help="print errors only, not warnings"
+        "-q", "--quiet", action="store_true", help="print errors only: no warnings, no closing line"
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from tutor.lessons.lint import lint_paths
+    from tutor.lessons.lint import Tally, lint_paths
 
-    problems = lint_paths(args.paths)
+    tally = Tally()
+    problems = lint_paths(args.paths, tally)
     errors = sum(1 for p in problems if p.is_error)
     for problem in problems:
         if problem.is_error or not args.quiet:
             print(problem)
+    if not errors and not args.quiet:
+        # what was checked, so silence is never mistaken for "nothing was looked at"
+        print(tally.summary(getattr(args, "lang", None) or "en"))
     return 1 if errors else 0
