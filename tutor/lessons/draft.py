@@ -37,6 +37,7 @@ class QuestionDraft:
     pos: Pos
     question: Question | None = None
     id: str | None = None
+    type: str | None = None  # as written, even when the question did not load
     cut: bool = False
 
     @property

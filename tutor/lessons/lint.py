@@ -35,6 +35,8 @@ from .reader import did_you_mean
 from .safeyaml import read_yaml_salvaged
 
 LESSON_SUFFIXES = (".yaml", ".yml")
+#: question types lint checks by running them (the others are checked as they are read)
+ENGINE_GRADED = {QuestionType.ORDER.value, QuestionType.PREDICT.value, QuestionType.COMMAND.value}
 
 
 def _error(pos: Pos, message: str) -> Diagnostic:
@@ -230,6 +232,10 @@ def check_draft(draft: LessonDraft, tally: Tally | None = None) -> list[Diagnost
             )
             continue
         if question is None:
+            if item.type in ENGINE_GRADED:
+                problems.append(
+                    _not_checked(item.pos, f"{item.name} on the engine", "it has errors")
+                )
             continue  # its errors are reported; a question that did not load is not graded
         try:
             problems.extend(check_question(question, lesson))

@@ -547,20 +547,26 @@ class _LessonReader(NodeReader):
             if question is not None:
                 questions.append(question)
             qid = question.id if question else self.id_of(item)
+            qtype = question.type.value if question else self.scalar_of(item, "type")
             self.question_drafts.append(
-                QuestionDraft(number, self.pos(item), question, qid, self.is_cut(item))
+                QuestionDraft(number, self.pos(item), question, qid, qtype, self.is_cut(item))
             )
         return tuple(questions)
 
     @staticmethod
-    def id_of(node: Node) -> str | None:
-        """The `id` written in an item that did not load, to name it in messages."""
+    def scalar_of(node: Node, name: str) -> str | None:
+        """The text written under `name` in an item that did not load (its id, its type)."""
         if isinstance(node, MappingNode):
             for key, value in node.value:
-                named = isinstance(key, ScalarNode) and key.value == "id"
-                if named and isinstance(value, ScalarNode) and ID_RE.match(str(value.value)):
+                named = isinstance(key, ScalarNode) and key.value == name
+                if named and isinstance(value, ScalarNode):
                     return str(value.value)
         return None
+
+    def id_of(self, node: Node) -> str | None:
+        """The `id` written in an item that did not load, to name it in messages."""
+        found = self.scalar_of(node, "id")
+        return found if found and ID_RE.match(found) else None
 
     def question(self, node: Node, number: int, seen: set[str]) -> Question | None:
         where = f"question #{number}"

@@ -207,7 +207,7 @@ def salvage(text: str, error_line: int) -> Salvage:
 def _first_cut_line(rest: list[str]) -> str:
     """The first line cut off that holds something (comments aside)."""
     for line in rest:
-        stripped = line.lstrip(" ")
+        stripped = line.lstrip(" \t")
         if stripped and not stripped.startswith("#"):
             return line
     return ""
@@ -221,7 +221,9 @@ def _cut_spine(root: Node, first_cut: str) -> set[int]:
     so it is incomplete when the first line cut off is indented that much. A key whose value was
     wholly cut off (`steps:` with its items below the error) is dropped, not read as empty.
     """
-    indent = len(first_cut) - len(first_cut.lstrip(" "))
+    margin = first_cut[: len(first_cut) - len(first_cut.lstrip(" \t"))]
+    # a line indented with a tab was meant to go on the innermost entry: all of the spine is cut
+    indent = len(first_cut) if "\t" in margin else len(margin)
     cut: set[int] = set()
     node: Node | None = root
     while isinstance(node, (MappingNode, SequenceNode)) and node.flow_style is not True:
