@@ -124,6 +124,7 @@ class Salvaged:
     root: Node | None
     problems: list[Diagnostic]
     cut: set[int] = field(default_factory=set)
+    partial: bool = False  # only the part above a syntax error was read
 
 
 def read_yaml_salvaged(path: Path, shown: str | None = None) -> Salvaged:
@@ -153,7 +154,7 @@ def read_yaml_salvaged(path: Path, shown: str | None = None) -> Salvaged:
     )
     if saved.root is None:
         return Salvaged(None, problems)
-    return Salvaged(saved.root, problems + _clean(saved.root, shown), saved.cut)
+    return Salvaged(saved.root, problems + _clean(saved.root, shown), saved.cut, partial=True)
 
 
 def _name(char: str) -> str:
