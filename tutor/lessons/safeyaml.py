@@ -89,7 +89,7 @@ def _compose(text: str, shown: str) -> tuple[Node | None, list[Diagnostic], Synt
     except Refused as exc:
         return None, [Diagnostic(shown, exc.line, exc.col, Severity.ERROR, exc.message)], None
     except yaml.MarkedYAMLError as exc:
-        syntax = explain(exc, text)
+        syntax = explain(exc)
         return None, [_syntax(shown, syntax)], syntax
     except yaml.YAMLError as exc:
         return None, [Diagnostic(shown, 1, 1, Severity.ERROR, f"YAML: {exc}")], None

@@ -43,14 +43,13 @@ def _at(mark: yaml.Mark | None) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-def explain(exc: yaml.MarkedYAMLError, text: str) -> SyntaxProblem:
+def explain(exc: yaml.MarkedYAMLError) -> SyntaxProblem:
     """The error where the author made it, in plain words with the fix."""
     problem, context = exc.problem or "", exc.context or ""
     line, col = _at(exc.problem_mark or exc.context_mark)
     opened = _at(exc.context_mark) if exc.context_mark is not None else None
     if "'\\t'" in problem:
-        before = text.splitlines()[line - 1][: col - 1] if text else ""
-        if not before.strip():
+        if not _before(exc.problem_mark).strip():
             return SyntaxProblem(
                 line,
                 col,
@@ -61,7 +60,7 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> SyntaxProblem:
             line, col, "YAML syntax: a tab here, where YAML needs spaces: use spaces instead"
         )
     if "quoted scalar" in context and "end of stream" in problem and opened:
-        quote = _char_at(text, *opened) or "quote"
+        quote = _char_at(exc.context_mark) or "quote"
         return SyntaxProblem(
             *opened,
             f"YAML syntax: this quote ({quote}) is never closed; end the text with {quote} "
@@ -95,7 +94,7 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> SyntaxProblem:
             "missing, or a text that goes on to this line is not indented)",
         )
     if "flow" in context and opened:
-        bracket = _char_at(text, *opened) or "bracket"
+        bracket = _char_at(exc.context_mark) or "bracket"
         closer = {"[": "]", "{": "}"}.get(bracket, "closing bracket")
         return SyntaxProblem(
             *opened,
@@ -118,11 +117,26 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> SyntaxProblem:
     return SyntaxProblem(line, col, f"YAML syntax: {message}")
 
 
-def _char_at(text: str, line: int, col: int) -> str | None:
-    lines = text.splitlines()
-    if 0 < line <= len(lines) and 0 < col <= len(lines[line - 1]):
-        return lines[line - 1][col - 1]
-    return None
+#: what YAML takes for the end of a line
+_BREAKS = "\n\r\x85\u2028\u2029"
+
+
+def _char_at(mark: yaml.Mark | None) -> str | None:
+    """The character a mark points at (marks of text input carry the whole text)."""
+    buffer = getattr(mark, "buffer", None)
+    if mark is None or not buffer or not 0 <= mark.pointer < len(buffer):
+        return None
+    char = buffer[mark.pointer]
+    return None if char == "\0" or char in _BREAKS else char
+
+
+def _before(mark: yaml.Mark | None) -> str:
+    """The text on a mark's line before it."""
+    buffer = getattr(mark, "buffer", None)
+    if mark is None or not buffer:
+        return ""
+    start = max(buffer.rfind(c, 0, mark.pointer) for c in _BREAKS) + 1
+    return buffer[start : mark.pointer]
 
 
 def _found(problem: str) -> str:
@@ -145,17 +159,6 @@ def _found(problem: str) -> str:
     return words.get(found.strip(), found.strip() or "something")
 
 
-def first_error(text: str) -> SyntaxProblem | None:
-    """The first syntax error of `text`, or None when it composes (or is refused otherwise)."""
-    try:
-        compose_nodes(text)
-    except yaml.MarkedYAMLError as exc:
-        return explain(exc, text)
-    except (Refused, yaml.YAMLError):
-        return None
-    return None
-
-
 def later_errors(text: str, first: SyntaxProblem) -> list[SyntaxProblem]:
     """Scanner errors below the first one: each found line is blanked and the text scanned
     again, a bounded number of times."""
@@ -169,7 +172,7 @@ def later_errors(text: str, first: SyntaxProblem) -> list[SyntaxProblem]:
                 pass
             return found
         except yaml.scanner.ScannerError as exc:
-            problem = explain(exc, attempt)
+            problem = explain(exc)
             if problem.line in blanked:
                 return found  # the blanked line is still the trouble: nothing new to say
             blanked.add(problem.line)
