@@ -646,7 +646,7 @@ class _LessonReader(NodeReader):
 
     def options(self, node: Node, where: str) -> tuple[str, ...]:
         options = self.texts(node, f"{where}: options") or ()
-        if len(options) < 2:
+        if len(options) < 2 and not self.is_cut(node):
             self.error(node, f"{where}: give at least two options")
         seen: set[str] = set()
         for item, text in zip(self.seq(node, "options") or [], options, strict=False):

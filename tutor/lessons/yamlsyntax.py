@@ -7,9 +7,9 @@ tab) and the fix (use spaces). Every message keeps the prefix "YAML syntax:".
 
 Lint goes on past a syntax error in two ways:
 - `later_errors`: the lines of the errors found so far are blanked and the text is scanned again,
-  so a second tab or unclosed quote further down is reported in the same run. Only the scanner's
-  errors (tabs, quotes, stray characters) are taken from these passes: a parser error after a
-  blanked line may be the blanking's own doing.
+  so a second tab or unclosed quote further down is reported in the same run. Only tabs, quotes
+  and stray characters are taken from these passes: an error of structure after a blanked line
+  may be the blanking's own doing.
 - `salvage`: the text above the error is composed on its own (stepping back a line at a time while
   that fails too), so what loads can be linted. The collections the cut leaves incomplete (the
   step holding the error, the `steps` list, the top-level mapping) are named in `cut`, so their
@@ -30,6 +30,10 @@ from tutor.safeload import compose as compose_nodes
 MAX_BACKOFF = 40
 #: how many further syntax errors `later_errors` looks for
 MAX_LATER = 10
+#: the errors `later_errors` reports: a tab, a quote, a character; they do not depend on the
+#: structure around them, which blanking a line may have changed (a `|` header blanked turns
+#: its text into lines that read as keys)
+LEXICAL = ("a tab", "quote", "cannot begin with")
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,7 @@ def later_errors(text: str, first: SyntaxProblem) -> list[SyntaxProblem]:
             if problem.line in blanked:
                 return found  # the blanked line is still the trouble: nothing new to say
             blanked.add(problem.line)
-            if problem.line > first.line:
+            if problem.line > first.line and any(w in problem.message for w in LEXICAL):
                 found.append(problem)
         except yaml.YAMLError:
             return found
@@ -222,11 +226,12 @@ def _cut_spine(root: Node, first_cut: str) -> set[int]:
     The text ends inside the last entry of each collection on the way down from the root (its
     "spine"). A block collection starting at column c goes on with the lines indented c or more,
     so it is incomplete when the first line cut off is indented that much. A key whose value was
-    wholly cut off (`steps:` with its items below the error) is dropped, not read as empty.
+    wholly cut off (`steps:` with its items below the error), or whose text goes on below the cut,
+    is dropped: it is not read as empty or half a text.
     """
     margin = first_cut[: len(first_cut) - len(first_cut.lstrip(" \t"))]
     # a line indented with a tab was meant to go on the innermost entry: all of the spine is cut
-    indent = len(first_cut) if "\t" in margin else len(margin)
+    indent = 1 << 30 if "\t" in margin else len(margin)
     cut: set[int] = set()
     node: Node | None = root
     while isinstance(node, (MappingNode, SequenceNode)) and node.flow_style is not True:
@@ -240,13 +245,19 @@ def _cut_spine(root: Node, first_cut: str) -> set[int]:
             nested = indent > key.start_mark.column or (
                 indent == key.start_mark.column and first_cut.lstrip(" ").startswith("- ")
             )
-            if _empty(value) and nested:
-                node.value.pop()  # `key:` whose value was cut off entirely
+            if nested and (_empty(value) or _block_text(value)):
+                # `key:` whose value was cut off entirely, or a text (a `|` block) cut in two
+                node.value.pop()
                 break
             node = value
         else:
             node = node.value[-1]
     return cut
+
+
+def _block_text(node: Node) -> bool:
+    """A `|` or `>` text: it goes on over the following, deeper lines."""
+    return isinstance(node, ScalarNode) and node.style in ("|", ">")
 
 
 def _empty(node: Node) -> bool:
