@@ -192,3 +192,18 @@ def test_conditions_naming_someone_not_in_the_world(tmp_path):
     # USER takes any name, so a hint about one that does not exist is only a warning
     at(found, 10, 40, "user: no such user 'poluchatl'", "warning")
     at(found, 15, 38, "mailbox: no such user 'polchatel' in the world; did you mean 'poluchatel'?")
+
+
+def test_a_tab_anywhere_is_the_only_error_reported(tmp_path):
+    """Whatever line a tab lands on, the cut leaves no spurious error above it (a key missing,
+    an empty text, a list too short): a sample of the lines of a valid lesson."""
+    lines = (Path(__file__).parent / "fixtures" / "pop3-mini.yaml").read_text().split("\n")
+    indented = [i for i, line in enumerate(lines) if line.startswith(" ") and line.strip()]
+    path = tmp_path / "pop3-mini.yaml"
+    for index in indented[::9]:
+        changed = list(lines)
+        changed[index] = "\t" + lines[index].lstrip(" ")
+        path.write_text("\n".join(changed), encoding="utf-8")
+        errors = [(d.line, d.col, d.message) for d in lint_file(path) if d.is_error]
+        assert [e[:2] for e in errors] == [(index + 1, 1)], errors
+        assert "a tab is used for indentation" in errors[0][2]
