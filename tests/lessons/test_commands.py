@@ -23,19 +23,23 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_lint_clean_files_exit_0_silently(capsys):
-    code, out, err = run(
-        capsys, "lint", str(FIXTURES / "pop3-mini.yaml"), str(FIXTURES / "smtp-mini.yaml")
-    )
+def test_lint_clean_files_exit_0_saying_what_was_checked(capsys):
+    files = [str(FIXTURES / "pop3-mini.yaml"), str(FIXTURES / "smtp-mini.yaml")]
+    code, out, err = run(capsys, "lint", *files)
     # The lessons are clean; pop3-mini's translation beside it, checked with it, is partial.
     assert (code, err) == (0, "")
+    *warnings, closing = out.splitlines()
     translation = str(FIXTURES / "pop3-mini.ru.yaml")
-    assert out and all(
+    assert warnings and all(
         LINE.match(line)["path"] == translation and LINE.match(line)["sev"] == "warning"
-        for line in out.splitlines()
+        for line in warnings
     )
-    code, out, err = run(capsys, "lint", "--quiet", str(FIXTURES / "pop3-mini.yaml"))
-    assert (code, out, err) == (0, "", "")
+    assert closing == "ok: 2 lessons, 11 steps replayed, 10 questions checked, 1 translation"
+    code, out, err = run(capsys, "--lang", "ru", "lint", *files)
+    assert (
+        out.splitlines()[-1] == "ok: 2 урока, 11 шагов проиграно, 10 вопросов проверено, 1 перевод"
+    )
+    assert run(capsys, "lint", "--quiet", *files) == (0, "", "")
 
 
 def test_lint_reports_all_problems_of_all_files_then_exits_1(capsys):
@@ -50,7 +54,7 @@ def test_lint_reports_all_problems_of_all_files_then_exits_1(capsys):
     lines = out.splitlines()
     assert all(LINE.match(line) for line in lines), lines
     assert {LINE.match(line)["path"] for line in lines} == {str(f) for f in files[:3]}
-    assert len(lines) == 12 + 1 + 1
+    assert len(lines) == 12 + 2 + 1 + 1  # schema-problems: 2 steps not checked
     assert f"{BROKEN / 'missing.yaml'}:1:1: error: no such file" in lines
     assert (
         f"{BROKEN / 'schema-problems.yaml'}:5:1: error: lesson: unknown key 'wrld'; "
@@ -65,7 +69,9 @@ def test_lint_warnings_alone_exit_0(tmp_path, capsys):
     shutil.copy(FIXTURES / "pop3-mini.ru.yaml", folder)
     code, out, _ = run(capsys, "lint", str(folder))
     assert code == 0
-    assert out and all(LINE.match(line)["sev"] == "warning" for line in out.splitlines())
+    *lines, summary = out.splitlines()
+    assert lines and all(LINE.match(line)["sev"] == "warning" for line in lines)
+    assert summary == "ok: 1 lesson, 5 steps replayed, 8 questions checked, 1 translation"
     assert "pop3-mini.ru.yaml:1:1: warning: ru: step 'count' is not translated" in out
     code, out, _ = run(capsys, "lint", "--quiet", str(folder))
     assert (code, out) == (0, "")
@@ -120,7 +126,7 @@ def test_lint_overlay_problems(capsys):
     [
         (
             "bad-solution.yaml",
-            "13:15: error: step 'count': the solution does not pass its own "
+            "12:21: error: step 'count': the solution does not pass its own "
             "step: after 'stat', expected reply ok, got '-ERR",
         ),
         (

@@ -90,7 +90,7 @@ def test_linting_a_translation_alone_checks_it_against_its_lesson(tmp_path, caps
     )
 
 
-def test_a_clean_lesson_and_translation_stay_silent(tmp_path, capsys):
+def test_a_clean_lesson_and_translation_get_only_the_closing_line(tmp_path, capsys):
     lesson = tiny_lesson(tmp_path)
     (tmp_path / "tiny.de.yaml").write_text(
         "format: 1\nlesson: tiny\nlang: de\ntitle: Winzig\n"
@@ -98,7 +98,8 @@ def test_a_clean_lesson_and_translation_stay_silent(tmp_path, capsys):
         "quiz: {pick: {ask: 'Welche?', options: [A, B]}}\n",
         encoding="utf-8",
     )
-    assert run(capsys, "lint", str(lesson)) == (0, [], "")
+    closing = "ok: 1 lesson, 1 step replayed, 1 question checked, 1 translation"
+    assert run(capsys, "lint", str(lesson)) == (0, [closing], "")
 
 
 def test_lint_without_paths_checks_the_course_folder(tmp_path, capsys, monkeypatch):

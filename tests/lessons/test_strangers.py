@@ -166,7 +166,7 @@ def test_catastrophic_patterns_are_refused_not_run(tmp_path):
     )
     started = time.monotonic()
     with deadline(20):
-        problems = lint_file(path)
+        problems = [p for p in lint_file(path) if p.is_error]
     assert time.monotonic() - started < 10
     assert [(p.line, p.col, p.severity) for p in problems] == [(9, 23, "error"), (11, 24, "error")]
     assert all("can take forever to match" in p.message for p in problems)
@@ -213,7 +213,7 @@ def test_a_world_has_a_letter_count_and_total_size_budget(tmp_path):
 def test_too_many_letters_in_a_lesson_world_is_a_lint_error(tmp_path):
     letters = ", ".join(["x"] * 1001)
     world = f"{{users: [{{name: u, messages: [{letters}]}}]}}"
-    [problem] = lint_file(write(tmp_path, lesson_text(world=world)))
+    [problem] = [p for p in lint_file(write(tmp_path, lesson_text(world=world))) if p.is_error]
     assert (
         problem.line == 5 and "message #1001: a world holds at most 1000 letters" in problem.message
     )

@@ -26,7 +26,9 @@ def test_new_lesson_lints_clean_replays_and_shows_every_feature(
     assert code == 0, err
     path = tmp_path / "my-lesson.yaml"
     assert path.is_file() and "my-lesson.yaml" in out
-    assert run(capsys, "lint", str(path)) == (0, "", "")  # no error, not even a warning
+    code, out, err = run(capsys, "lint", str(path))
+    assert (code, err) == (0, "")
+    assert out.startswith("ok: 1 lesson, ") and len(out.splitlines()) == 1  # not even a warning
     code, out, err = run(capsys, "replay", str(path), "--quiz")
     assert code == 0, err
     lesson = load_lesson(path)

@@ -43,6 +43,10 @@ def describe(reply: Reply | None) -> str:
     return f"'{reply.status_lines()[0]}'"
 
 
+#: which condition failed ("command", "reply", "reply_text", "state.<key>") and why
+Failure = tuple[str, str]
+
+
 def check_expect(
     expect: Expect,
     line: str | None,
@@ -51,20 +55,37 @@ def check_expect(
     store: MailStore,
 ) -> str | None:
     """Whether `expect` holds after `line` got `replies` (line None: before anything is typed)."""
+    failed = expect_failure(expect, line, replies, session, store)
+    return None if failed is None else failed[1]
+
+
+def expect_failure(
+    expect: Expect,
+    line: str | None,
+    replies: list[Reply] | tuple[Reply, ...],
+    session: Session,
+    store: MailStore,
+) -> Failure | None:
+    """As check_expect, naming the condition that failed too, so lint can point at its line."""
     if expect.command is not None:
         if line is None:
-            return "no line typed yet"
+            return "command", "no line typed yet"
         if not line_matches(expect.command, line):
-            return f"the line does not match command /{expect.command}/"
+            return "command", f"the line does not match command /{expect.command}/"
     last = replies[-1] if replies else None
     if expect.reply is not None and (last is None or not reply_matches(expect.reply, last)):
-        return f"expected reply {expect.reply}, got {describe(last)}"
+        return "reply", f"expected reply {expect.reply}, got {describe(last)}"
     if expect.reply_text is not None and (
         last is None or not regex(expect.reply_text).search(last.text)
     ):
-        return f"the reply {describe(last)} does not match reply_text /{expect.reply_text}/"
+        return (
+            "reply_text",
+            f"the reply {describe(last)} does not match reply_text /{expect.reply_text}/",
+        )
     if expect.state is not None:
-        return check_state(expect.state, session, store)
+        failed = state_failure(expect.state, session, store)
+        if failed is not None:
+            return f"state.{failed[0]}", failed[1]
     return None
 
 
@@ -94,24 +115,34 @@ def hint_applies(hint: StepHint, session: Session, store: MailStore) -> bool:
 
 
 def check_state(state: StateCheck, session: Session, store: MailStore) -> str | None:
+    failed = state_failure(state, session, store)
+    return None if failed is None else failed[1]
+
+
+def state_failure(state: StateCheck, session: Session, store: MailStore) -> Failure | None:
+    """The first condition of `state` that does not hold (its key, why), or None."""
     view = session.view()
     if state.session is not None and session.state_name.lower() != state.session.lower():
-        return f"the session is in state {session.state_name}, not {state.session}"
+        return "session", f"the session is in state {session.state_name}, not {state.session}"
     if state.closed is not None and session.closed != state.closed:
-        return "the session is still open" if state.closed else "the session has been closed"
+        why = "the session is still open" if state.closed else "the session has been closed"
+        return "closed", why
     for user, count in state.mailbox:
+        if store.user(user) is None:
+            return f"mailbox.{user}", f"there is no user {user} in the world"
         have = len(store.messages(user))
         if have != count:
-            return f"{user}'s maildrop holds {have} message(s), not {count}"
+            return f"mailbox.{user}", f"{user}'s maildrop holds {have} message(s), not {count}"
     if state.tls is not None:
         inside = getattr(view, "tls", None) is not None
         if inside != state.tls:
-            return "the connection is in clear text" if state.tls else "TLS is already active"
+            why = "the connection is in clear text" if state.tls else "TLS is already active"
+            return "tls", why
     if state.authenticated is not None:
         who = getattr(view, "authenticated_as", None)
         problem = _check_authenticated(state.authenticated, who)
         if problem:
-            return problem
+            return "authenticated", problem
     if isinstance(view, Pop3View):
         return _check_pop3(state, view)
     if isinstance(view, SmtpView):
@@ -119,17 +150,20 @@ def check_state(state: StateCheck, session: Session, store: MailStore) -> str | 
     return None
 
 
-def _check_pop3(state: StateCheck, view: Pop3View) -> str | None:
+def _check_pop3(state: StateCheck, view: Pop3View) -> Failure | None:
     if state.user is not None and (view.user or "").lower() != state.user.lower():
         # user '' asks that no name be given (yet, or any more: a failed PASS forgets it)
-        return f"the user named so far is {view.user or 'nobody'}, not {state.user or 'nobody'}"
+        return (
+            "user",
+            f"the user named so far is {view.user or 'nobody'}, not {state.user or 'nobody'}",
+        )
     marked = set(view.marked_deleted)
     missing = [n for n in state.marked_deleted if n not in marked]
     if missing:
-        return f"message(s) {', '.join(map(str, missing))} not marked deleted"
+        return "marked_deleted", f"message(s) {', '.join(map(str, missing))} not marked deleted"
     wrongly = [n for n in state.not_deleted if n in marked]
     if wrongly:
-        return f"message(s) {', '.join(map(str, wrongly))} marked deleted"
+        return "not_deleted", f"message(s) {', '.join(map(str, wrongly))} marked deleted"
     return None
 
 
@@ -143,17 +177,17 @@ def _check_authenticated(wanted: bool | str, who: str | None) -> str | None:
     return None
 
 
-def _check_smtp(state: StateCheck, view: SmtpView) -> str | None:
+def _check_smtp(state: StateCheck, view: SmtpView) -> Failure | None:
     if state.mail_from is not None and (
         view.mail_from is None or not regex(state.mail_from).search(view.mail_from)
     ):
-        return f"the envelope's sender is {view.mail_from!r}, not /{state.mail_from}/"
+        return "mail_from", f"the envelope's sender is {view.mail_from!r}, not /{state.mail_from}/"
     accepted = {_address(r) for r in view.rcpt_to}
     missing = [r for r in state.rcpt_to if _address(r) not in accepted]
     if missing:
-        return f"recipient(s) {', '.join(missing)} not accepted"
+        return "rcpt_to", f"recipient(s) {', '.join(missing)} not accepted"
     if state.delivered is not None and len(view.delivered) < state.delivered:
-        return f"{len(view.delivered)} letter(s) delivered, not {state.delivered}"
+        return "delivered", f"{len(view.delivered)} letter(s) delivered, not {state.delivered}"
     return None
 
 

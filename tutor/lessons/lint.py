@@ -11,20 +11,33 @@ Translations are checked against their lesson, the course file against the lesso
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from tutor.mail.store import MailStore
 
 from .diagnostics import Diagnostic, Pos, Severity
+from .draft import LessonDraft, StepDraft
 from .engine import build_lesson_world, feed, open_session
-from .expect import check_expect, hint_applies, mistake_matches
-from .loader import kind_of_document, read_course, read_lesson, read_overlay
+from .expect import Failure, check_expect, expect_failure, hint_applies, mistake_matches
+from .loader import (
+    kind_of_document,
+    read_course,
+    read_lesson,
+    read_lesson_draft,
+    read_overlay,
+)
 from .locate import lesson_ids
-from .model import Course, Lesson, Overlay, Protocol, Question, QuestionType, Step
+from .model import Course, Lesson, Overlay, Protocol, Question, QuestionType, StateCheck, Step
 from .quiz import order_outcome, run_question
 from .reader import did_you_mean
-from .safeyaml import read_yaml
+from .safeyaml import read_yaml_salvaged
 from .worldlint import is_world_document, read_world_file
 
 LESSON_SUFFIXES = (".yaml", ".yml")
+#: question types lint checks by running them (the others are checked as they are read)
+ENGINE_GRADED = {QuestionType.ORDER.value, QuestionType.PREDICT.value, QuestionType.COMMAND.value}
 
 
 def _error(pos: Pos, message: str) -> Diagnostic:
@@ -38,6 +51,7 @@ def _warning(pos: Pos, message: str) -> Diagnostic:
 def expand(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
     """(path, name to show) for each file, a directory standing for the YAML files in it."""
     files: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -47,10 +61,75 @@ def expand(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
                 files.append((path, str(given)))  # reported: a directory with no lessons
         else:
             files.append((path, str(given)))
-    return files
+    unique = []
+    for path, shown in files:  # `lint lessons/*.yaml lessons/course.yaml`: the course once
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append((path, shown))
+    return unique
 
 
-def lint_paths(paths: Iterable[str | Path]) -> list[Diagnostic]:
+@dataclass
+class Tally:
+    """What one lint run checked, for its closing line."""
+
+    lessons: int = 0
+    translations: int = 0
+    courses: int = 0
+    steps: int = 0  # steps whose solution was replayed and checked on the engine
+    questions: int = 0  # questions whose answer key was checked
+
+    def summary(self, lang: str = "en") -> str:
+        words = SUMMARY_WORDS.get(lang, SUMMARY_WORDS["en"])
+        parts = [
+            _count(n, forms)
+            for n, forms in (
+                (self.lessons, words["lessons"]),
+                (self.steps, words["steps"]),
+                (self.questions, words["questions"]),
+                (self.translations, words["translations"]),
+                (self.courses, words["courses"]),
+            )
+            if n or forms is words["lessons"]
+        ]
+        return f"{words['ok']}: {', '.join(parts)}"
+
+
+#: the closing line's words; the Russian forms are for 1, 2-4 and 5+ (and 11-14)
+SUMMARY_WORDS: dict[str, dict[str, Any]] = {
+    "en": {
+        "ok": "ok",
+        "lessons": ("lesson", "lessons"),
+        "steps": ("step replayed", "steps replayed"),
+        "questions": ("question checked", "questions checked"),
+        "translations": ("translation", "translations"),
+        "courses": ("course", "courses"),
+    },
+    "ru": {
+        "ok": "ok",
+        "lessons": ("урок", "урока", "уроков"),
+        "steps": ("шаг проигран", "шага проиграно", "шагов проиграно"),
+        "questions": ("вопрос проверен", "вопроса проверено", "вопросов проверено"),
+        "translations": ("перевод", "перевода", "переводов"),
+        "courses": ("курс", "курса", "курсов"),
+    },
+}
+
+
+def _count(n: int, forms: tuple[str, ...]) -> str:
+    if len(forms) == 2:
+        return f"{n} {forms[0] if n == 1 else forms[1]}"
+    if n % 10 == 1 and n % 100 != 11:
+        form = forms[0]
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        form = forms[1]
+    else:
+        form = forms[2]
+    return f"{n} {form}"
+
+
+def lint_paths(paths: Iterable[str | Path], tally: Tally | None = None) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for path, shown in expand(paths):
         if path.is_dir():
@@ -59,7 +138,7 @@ def lint_paths(paths: Iterable[str | Path]) -> list[Diagnostic]:
             )
             continue
         try:
-            problems.extend(lint_file(path, shown))
+            problems.extend(lint_file(path, shown, tally))
         except Exception as exc:  # a bug of ours must not end the report with a traceback
             problems.append(
                 Diagnostic(
@@ -75,88 +154,185 @@ def lint_paths(paths: Iterable[str | Path]) -> list[Diagnostic]:
     return list(dict.fromkeys(problems))
 
 
-def lint_file(path: Path, shown: str | None = None) -> list[Diagnostic]:
-    """Every problem in one lesson, translation, course or world file, in file order."""
+def lint_file(path: Path, shown: str | None = None, tally: Tally | None = None) -> list[Diagnostic]:
+    """Every problem in one lesson, translation, course or world file, in file order.
+
+    Past a YAML syntax error the part above it is still checked (see yamlsyntax), and a lesson
+    with errors still has every step that loaded replayed on the engine (see draft)."""
     shown = shown if shown is not None else str(path)
-    root, problems = read_yaml(path, shown)
+    tally = tally if tally is not None else Tally()
+    read = read_yaml_salvaged(path, shown)
+    root, problems = read.root, list(read.problems)
     if root is None:
         return problems
     kind = kind_of_document(root, path)
     if kind == "lesson" and is_world_document(root):
+        if read.partial:
+            return problems  # a world file cut short: its syntax errors say enough
         return read_world_file(path, shown)  # sorted; lint checks a world by building it
+    if read.partial and kind != "lesson":
+        return problems  # a translation or course cut short: its syntax errors say enough
     if kind == "course":
         course, problems = read_course(path, shown)
+        tally.courses += 1
         if course is not None:
             problems += check_course(course, path)
     elif kind == "overlay":
         overlay, problems = read_overlay(path, shown)
+        tally.translations += 1
         if overlay is not None:
             problems += _check_overlay_file(overlay, path, shown)
     else:
-        lesson, problems = read_lesson(path, shown)
-        if lesson is not None:
-            problems += check_lesson(lesson)
+        draft, found = read_lesson_draft(root, path, shown, read.cut)
+        tally.lessons += 1
+        problems += found
+        problems += check_draft(draft, tally)
     return sorted(problems, key=lambda d: (d.line, d.col))
 
 
 # -- lessons: replay on the real engine ------------------------------------------------------
 
 
-def check_lesson(lesson: Lesson) -> list[Diagnostic]:
+def _not_checked(pos: Pos, what: str, why: str) -> Diagnostic:
+    """A check that could not run says so: the reader must not take silence for a pass."""
+    return _warning(pos, f"{what} not checked: {why}")
+
+
+def check_lesson(lesson: Lesson, tally: Tally | None = None) -> list[Diagnostic]:
+    """The engine checks of a lesson that loaded whole."""
+    return check_draft(LessonDraft.of(lesson), tally)
+
+
+def check_draft(draft: LessonDraft, tally: Tally | None = None) -> list[Diagnostic]:
+    """The engine checks of every part of a lesson that loaded, and a `not checked` line for
+    each part whose checks cannot run."""
+    tally = tally if tally is not None else Tally()
+    if draft.protocol is None:
+        if draft.cut:
+            return []  # the protocol may be below the syntax error: that line says it all
+        return [
+            _not_checked(
+                draft.protocol_pos,
+                "the steps and quiz on the engine",
+                "the lesson's protocol is missing or wrong",
+            )
+        ]
+    if draft.world is None:
+        why = (
+            "the world is cut short by the YAML syntax error"
+            if draft.world_cut
+            else "the world has errors (see above)"
+        )
+        return [_not_checked(draft.world_pos, "the steps and quiz on the engine", why)]
     try:
-        store = build_lesson_world(lesson.world, lesson.base_dir)
+        store = build_lesson_world(draft.world, draft.base_dir)
     except Exception as exc:  # WorldError and store errors: the world description is wrong
-        return [_error(lesson.world_pos, f"world: {exc}")]
-    problems: list[Diagnostic] = []
-    try:
-        protocol = lesson.protocol
-        session = open_session(protocol, store)
-        session.greeting()
-        for step in lesson.steps:
-            if lesson.protocol_of(step) is not protocol:
-                # As the runner does: a new connection of the step's protocol, same world.
-                if not session.closed:
-                    problems.append(_still_open(step, protocol, lesson.protocol_of(step)))
-                    session.abort()
-                protocol = lesson.protocol_of(step)
-                session = open_session(protocol, store)
-                session.greeting()
-            found = _replay_step(step, session, store)
-            problems.extend(found)
-            if any(p.severity is Severity.ERROR for p in found):
-                break  # later steps start from a state the author did not intend
-    except Exception as exc:  # an engine bug must not hide the rest of the report
-        problems.append(_error(lesson.pos, f"replaying the steps failed: {exc!r}"))
-    for question in lesson.quiz:
+        return [_error(draft.world_pos, f"world: {exc}")]
+    lesson = draft.lesson()
+    problems = unknown_users(lesson, store)
+    problems += _replay_steps(draft, store, tally)
+    for item in draft.quiz:
+        question = item.question
+        if item.cut:
+            problems.append(
+                _not_checked(item.pos, item.name, "the YAML syntax error below cuts it short")
+            )
+            continue
+        if question is None:
+            if item.type in ENGINE_GRADED:
+                problems.append(
+                    _not_checked(item.pos, f"{item.name} on the engine", "it has errors")
+                )
+            continue  # its errors are reported; a question that did not load is not graded
         try:
             problems.extend(check_question(question, lesson))
+            tally.questions += 1
         except Exception as exc:
             problems.append(_error(question.pos, f"question '{question.id}': {exc}"))
     return problems
 
 
-def _still_open(step: Step, old: Protocol, new: Protocol) -> Diagnostic:
+def _replay_steps(draft: LessonDraft, store: MailStore, tally: Tally) -> list[Diagnostic]:
+    """Each step's solution in order, on one world; a failing step does not stop the replay
+    (the next starts from the state its solution leaves), a step with errors is typed only."""
+    problems: list[Diagnostic] = []
+    protocol = draft.protocol
+    assert protocol is not None
+    session = open_session(protocol, store)
+    session.greeting()
+    typed = False  # whether a step has typed into this session yet
+    for item in draft.steps:
+        if item.cut:
+            problems.append(
+                _not_checked(item.pos, item.name, "the YAML syntax error below cuts it short")
+            )
+            break  # nothing after it was read
+        own = item.protocol or protocol
+        if own is not protocol:
+            # As the runner does: a new connection of the step's protocol, same world.
+            if not session.closed:
+                if typed:
+                    problems.append(_still_open(item, protocol, own))
+                session.abort()
+            protocol = own
+            session = open_session(protocol, store)
+            session.greeting()
+            typed = False
+        typed = True
+        try:
+            if item.step is None:
+                problems.append(_broken_step(item))
+                feed(session, item.solution or ())
+                continue
+            problems.extend(_replay_step(item.step, session, store))
+            tally.steps += 1
+        except Exception as exc:  # an engine bug must not hide the rest of the report
+            problems.append(_error(item.pos, f"replaying {item.name} failed: {exc!r}"))
+            rest = draft.steps[item.number :]
+            if rest:
+                problems.append(
+                    _not_checked(rest[0].pos, "the steps from here on", "the replay failed above")
+                )
+            break
+    return problems
+
+
+def _broken_step(item: StepDraft) -> Diagnostic:
+    if item.solution:
+        then = "its solution is typed anyway, so the steps after it start where you meant"
+    else:
+        then = "its solution is not typed, so the steps after it are replayed without it"
+    return _not_checked(
+        item.pos, f"{item.name} on the engine", f"its definition has errors; {then}"
+    )
+
+
+def _still_open(item: StepDraft, old: Protocol, new: Protocol) -> Diagnostic:
     return _warning(
-        step.pos,
-        f"step '{step.id}' switches to {new.upper()} while the {old.upper()} session is "
+        item.pos,
+        f"{item.name} switches to {new.upper()} while the {old.upper()} session is "
         "still open; it is dropped (nothing in it is delivered or deleted). "
         "End it with QUIT in the step before",
     )
 
 
 def _replay_step(step: Step, session, store) -> list[Diagnostic]:
-    """Problems found playing one step's solution; the first error stops the lesson's replay."""
+    """Problems found playing one step's solution. Every solution line is typed, whatever is
+    found, so the next step starts from the state this solution leaves."""
     where = f"step '{step.id}'"
-    if not step.expect.needs_line and check_expect(step.expect, None, (), session, store) is None:
-        return [
+    problems: list[Diagnostic] = []
+    already = not step.expect.needs_line and (
+        check_expect(step.expect, None, (), session, store) is None
+    )
+    if already:
+        problems.append(
             _error(
                 step.expect.pos,
                 f"{where} is already satisfied before anything is typed "
                 "(after the earlier steps' solutions); it would pass by itself",
             )
-        ]
-    problems: list[Diagnostic] = []
-    if step.hints and not any(hint_applies(h, session, store) for h in step.hints):
+        )
+    elif step.hints and not any(hint_applies(h, session, store) for h in step.hints):
         problems.append(
             _warning(
                 step.hints[0].pos,
@@ -165,7 +341,8 @@ def _replay_step(step: Step, session, store) -> list[Diagnostic]:
                 "to the solution",
             )
         )
-    reason = "no line"
+    failure: Failure | None = ("", "no line")
+    passed_at: int | None = None
     for number, line in enumerate(step.solution, 1):
         if session.closed:
             return problems + [
@@ -176,18 +353,12 @@ def _replay_step(step: Step, session, store) -> list[Diagnostic]:
                 )
             ]
         replies = session.handle(line)
-        reason = check_expect(step.expect, line, replies, session, store)
-        if reason is None:
-            if number < len(step.solution):
-                problems.append(
-                    _error(
-                        step.solution_pos,
-                        f"{where}: the solution passes the step already "
-                        f"at line {number} ({line!r}); the lines after it would be typed "
-                        "into the next step",
-                    )
-                )
-            return problems
+        if passed_at is not None:
+            continue  # typed for the state it leaves; the step is already passed
+        failure = expect_failure(step.expect, line, replies, session, store)
+        if failure is None:
+            passed_at = number
+            continue
         said = next(
             (m for m in step.mistakes if mistake_matches(m, line, replies, session, store)), None
         )
@@ -199,13 +370,84 @@ def _replay_step(step: Step, session, store) -> list[Diagnostic]:
                     f"({line!r}), a line on the right way; narrow its conditions",
                 )
             )
-    return problems + [
-        _error(
-            step.solution_pos,
-            f"{where}: the solution does not pass its own step: "
-            f"after {step.solution[-1]!r}, {reason}",
+    if passed_at is None:
+        key, reason = failure or ("", "no line")
+        return problems + [
+            _error(
+                step.expect.pos_of(key) if key else step.solution_pos,
+                f"{where}: the solution does not pass its own step: "
+                f"after {step.solution[-1]!r}, {reason}",
+            )
+        ]
+    if passed_at < len(step.solution) and not already:
+        problems.append(
+            _error(
+                step.solution_pos,
+                f"{where}: the solution passes the step already "
+                f"at line {passed_at} ({step.solution[passed_at - 1]!r}); the lines after it "
+                "would be typed into the next step",
+            )
         )
+    return problems
+
+
+# -- worlds: names a lesson's conditions use ---------------------------------------------------
+
+
+def unknown_users(lesson: Lesson, store: MailStore) -> list[Diagnostic]:
+    """Every `mailbox:`, `authenticated:` and `user:` naming someone not in the world the
+    condition is checked against (the lesson's, or a question's own world)."""
+    problems: list[Diagnostic] = []
+    for step in lesson.steps:
+        states = [step.expect.state]
+        states += [m.state for m in step.mistakes] + [h.state for h in step.hints]
+        for state in states:
+            if state is not None:
+                problems += _users_in(state, store)
+    for question in lesson.quiz:
+        if question.goal is None or question.goal.state is None:
+            continue
+        world = store
+        if question.world is not None:
+            try:
+                world = build_lesson_world(question.world, lesson.base_dir)
+            except Exception:
+                continue  # its world's own errors are reported where it is read
+        problems += _users_in(question.goal.state, world)
+    return problems
+
+
+def _users_in(state: StateCheck, store: MailStore) -> list[Diagnostic]:
+    names = [user.name for user in store.users]
+
+    def missing(name: str) -> bool:
+        return bool(name) and store.user(name) is None
+
+    problems = [
+        _error(
+            state.pos_of(f"mailbox.{user}"),
+            f"mailbox: no such user '{user}' in the world{did_you_mean(user, names)}",
+        )
+        for user, _ in state.mailbox
+        if missing(user)
     ]
+    if isinstance(state.authenticated, str) and missing(state.authenticated):
+        problems.append(
+            _error(
+                state.pos_of("authenticated"),
+                f"authenticated: no such user '{state.authenticated}' in the world, so no one "
+                f"can log in as it{did_you_mean(state.authenticated, names)}",
+            )
+        )
+    if state.user and missing(state.user):
+        problems.append(
+            _warning(
+                state.pos_of("user"),
+                f"user: no such user '{state.user}' in the world (USER takes any name, so this "
+                f"holds only after USER {state.user}){did_you_mean(state.user, names)}",
+            )
+        )
+    return problems
 
 
 def check_question(question: Question, lesson: Lesson) -> list[Diagnostic]:

@@ -15,7 +15,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from tutor.mail.worlds import NAMED_WORLDS
 
-from .diagnostics import Diagnostic, LessonError, has_errors
+from .diagnostics import Diagnostic, LessonError, Pos, has_errors
+from .draft import LessonDraft, QuestionDraft, StepDraft
 from .model import (
     FORMAT_VERSION,
     LEVELS,
@@ -105,13 +106,41 @@ def _a(protocol: Protocol) -> str:
 
 
 class _LessonReader(NodeReader):
-    def __init__(self, shown: str, path: Path | None) -> None:
-        super().__init__(shown)
+    def __init__(self, shown: str, path: Path | None, cut: set[int] | None = None) -> None:
+        super().__init__(shown, cut)
         self.path = path
         self.lesson_protocol: Protocol | None = None
         # the protocol of what is being read now (a step's, a question's): replies, state names
         # and state conditions are checked against it
         self.protocol: Protocol | None = None
+        # what lint replays when the lesson has errors: every item of steps and quiz as read
+        self.step_drafts: list[StepDraft] = []
+        self.question_drafts: list[QuestionDraft] = []
+        self.world_value: str | dict[str, Any] | None = "article"
+        self.world_cut = False
+        self.world_pos: Pos | None = None
+        self.lesson_id: str | None = None
+
+    def draft(self, root: Node) -> LessonDraft:
+        """What lint replays: the parts of the lesson that loaded (call after `lesson`)."""
+        protocol_pos = self.pos(root)
+        if isinstance(root, MappingNode):
+            for key, value in root.value:
+                if isinstance(key, ScalarNode) and key.value == "protocol":
+                    protocol_pos = self.pos(value)
+        return LessonDraft(
+            protocol=self.lesson_protocol,
+            world=self.world_value,
+            world_cut=self.world_cut,
+            cut=self.is_cut(root),
+            steps=tuple(self.step_drafts),
+            quiz=tuple(self.question_drafts),
+            id=self.lesson_id,
+            path=self.path,
+            pos=self.pos(root),
+            world_pos=self.world_pos or self.pos(root),
+            protocol_pos=protocol_pos,
+        )
 
     # -- lesson ------------------------------------------------------------------------------
 
@@ -121,6 +150,7 @@ class _LessonReader(NodeReader):
             return None
         self.format_version(f)
         lesson_id = self.ident(f, "id", "lesson id")
+        self.lesson_id = lesson_id
         if lesson_id and self.path is not None and self.path.stem != lesson_id:
             self.warn(
                 f["id"][1],
@@ -137,7 +167,12 @@ class _LessonReader(NodeReader):
         world_pos = self.pos(root)
         if "world" in f:
             world_pos = self.pos(f["world"][1])
-            world = self.world(f["world"][1], "world")
+            if self.is_cut(f["world"][1]):
+                # cut short by a syntax error: building the part above it would mislead
+                world, self.world_cut = None, True
+            else:
+                world = self.world(f["world"][1], "world")
+        self.world_value, self.world_pos = world, world_pos
         steps = self.steps(f["steps"][1]) if "steps" in f else ()
         self.protocol = self.lesson_protocol
         quiz = self.quiz(f["quiz"][1]) if "quiz" in f else ()
@@ -235,10 +270,15 @@ class _LessonReader(NodeReader):
                 steps.append(step)
         return tuple(steps)
 
+    def step_draft(self, node: Node, number: int, **read: Any) -> None:
+        read["id"] = read.get("id") or self.id_of(node)
+        self.step_drafts.append(StepDraft(number, self.pos(node), cut=self.is_cut(node), **read))
+
     def step(self, node: Node, number: int, seen: set[str]) -> Step | None:
         where = f"step #{number}"
         f = self.fields(node, "step", where)
         if f is None:
+            self.step_draft(node, number)
             return None
         step_id = self.ident(f, "id", f"{where} id")
         if step_id is not None:
@@ -281,9 +321,37 @@ class _LessonReader(NodeReader):
             note_kind = self.choice(f["note_kind"][1], f"{where}: note_kind", NOTE_KINDS) or ""
             if note_kind and "note" not in f:
                 self.warn(f["note_kind"][1], f"{where}: note_kind without a note does nothing")
-        if step_id is None or say is None or expect is None or not solution:
+        protocol_ok = "protocol" not in f or protocol is not None
+        if step_id is None or say is None or expect is None or not solution or not protocol_ok:
+            # Lint still replays it if what the engine needs loaded (a missing `say` or a broken
+            # hint does not change what the solution does); a broken step's solution is typed
+            # only, to keep the state going, unless its protocol is unknown.
+            replayable = step_id is not None and expect is not None and solution and protocol_ok
+            draft = (
+                Step(
+                    id=step_id,
+                    say=say or "",
+                    expect=expect,
+                    solution=solution,
+                    hints=hints,
+                    mistakes=tuple(mistakes),
+                    protocol=protocol,
+                    pos=self.pos(node),
+                    solution_pos=self.pos(f["solution"][1]),
+                )
+                if replayable and step_id is not None and expect is not None and solution
+                else None
+            )
+            self.step_draft(
+                node,
+                number,
+                step=draft,
+                id=step_id,
+                solution=solution if protocol_ok else None,
+                protocol=protocol,
+            )
             return None
-        return Step(
+        step = Step(
             id=step_id,
             say=say,
             expect=expect,
@@ -297,6 +365,8 @@ class _LessonReader(NodeReader):
             pos=self.pos(node),
             solution_pos=self.pos(f["solution"][1]),
         )
+        self.step_draft(node, number, step=step, id=step_id, solution=solution, protocol=protocol)
+        return step
 
     def step_hints(self, node: Node, where: str, step_id: str) -> tuple[StepHint, ...]:
         """A lesson's hints: each a text, or {say, state} for a hint that holds only in a state."""
@@ -353,7 +423,7 @@ class _LessonReader(NodeReader):
         state = self.state(f["state"][1], f"{where}: state") if "state" in f else None
         wrong = self.boolean(f["wrong"][1], f"{where}: wrong") if "wrong" in f else True
         say = self.text(f["say"][1], f"{where}: say") if "say" in f else None
-        if not any(key in f for key in MISTAKE_CONDITIONS):
+        if not any(key in f for key in MISTAKE_CONDITIONS) and not self.is_cut(node):
             self.error(
                 node,
                 f"{where}: give at least one of 'match' (a pattern on the line), "
@@ -399,7 +469,12 @@ class _LessonReader(NodeReader):
         if len(self.problems) > before:
             return None
         return Expect(
-            command=command, reply=reply, reply_text=reply_text, state=state, pos=self.pos(node)
+            command=command,
+            reply=reply,
+            reply_text=reply_text,
+            state=state,
+            pos=self.pos(node),
+            parts=tuple((key, self.pos(value)) for key, (_, value) in f.items()),
         )
 
     def state(self, node: Node, where: str) -> StateCheck | None:
@@ -442,14 +517,16 @@ class _LessonReader(NodeReader):
             values["rcpt_to"] = self.texts(f["rcpt_to"][1], f"{where}: rcpt_to") or ()
         if "delivered" in f:
             values["delivered"] = self.integer(f["delivered"][1], f"{where}: delivered", 0)
+        parts = [(key, self.pos(value)) for key, (_, value) in f.items()]
         if "mailbox" in f:
             counts = []
-            for user, _, value in self.keyed(f["mailbox"][1], f"{where}: mailbox"):
+            for user, key_node, value in self.keyed(f["mailbox"][1], f"{where}: mailbox"):
                 count = self.integer(value, f"{where}: mailbox {user}", 0)
                 if count is not None:
                     counts.append((user, count))
+                    parts.append((f"mailbox.{user}", self.pos(key_node)))
             values["mailbox"] = tuple(counts)
-        return StateCheck(pos=self.pos(node), **values)
+        return StateCheck(pos=self.pos(node), parts=tuple(parts), **values)
 
     def session_state(self, node: Node, what: str) -> str | None:
         value = self.text(node, what)
@@ -478,7 +555,27 @@ class _LessonReader(NodeReader):
             question = self.question(item, number, seen)
             if question is not None:
                 questions.append(question)
+            qid = question.id if question else self.id_of(item)
+            qtype = question.type.value if question else self.scalar_of(item, "type")
+            self.question_drafts.append(
+                QuestionDraft(number, self.pos(item), question, qid, qtype, self.is_cut(item))
+            )
         return tuple(questions)
+
+    @staticmethod
+    def scalar_of(node: Node, name: str) -> str | None:
+        """The text written under `name` in an item that did not load (its id, its type)."""
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                named = isinstance(key, ScalarNode) and key.value == name
+                if named and isinstance(value, ScalarNode):
+                    return str(value.value)
+        return None
+
+    def id_of(self, node: Node) -> str | None:
+        """The `id` written in an item that did not load, to name it in messages."""
+        found = self.scalar_of(node, "id")
+        return found if found and ID_RE.match(found) else None
 
     def question(self, node: Node, number: int, seen: set[str]) -> Question | None:
         where = f"question #{number}"
@@ -502,7 +599,7 @@ class _LessonReader(NodeReader):
             if key not in used:
                 self.warn(key_node, f"{where}: '{key}' is not used by {qtype} questions")
         for key in TYPE_REQUIRED[qtype]:
-            if key not in f:
+            if key not in f and not self.is_cut(node):
                 self.error(node, f"{where}: {qtype} questions need '{key}'")
         before = len(self.problems)
         values: dict[str, Any] = {}
@@ -558,7 +655,7 @@ class _LessonReader(NodeReader):
 
     def options(self, node: Node, where: str) -> tuple[str, ...]:
         options = self.texts(node, f"{where}: options") or ()
-        if len(options) < 2:
+        if len(options) < 2 and not self.is_cut(node):
             self.error(node, f"{where}: give at least two options")
         seen: set[str] = set()
         for item, text in zip(self.seq(node, "options") or [], options, strict=False):
@@ -804,6 +901,16 @@ def read_document(
         document = reader.lesson(root)
     problems = sorted(reader.problems, key=lambda d: (d.line, d.col))
     return (None if has_errors(problems) else document), problems
+
+
+def read_lesson_draft(
+    root: Node, path: Path, shown: str, cut: set[int] | None = None
+) -> tuple[LessonDraft, list[Diagnostic]]:
+    """Every problem of a lesson's composed nodes, and the parts that loaded (for lint), even
+    when there are errors; `cut` names the nodes a YAML syntax error cut short."""
+    reader = _LessonReader(shown, path, cut)
+    reader.lesson(root)
+    return reader.draft(root), reader.problems
 
 
 def read_lesson(path: Path, shown: str | None = None) -> tuple[Lesson | None, list[Diagnostic]]:

@@ -56,6 +56,13 @@ class StateCheck:
     mailbox: tuple[tuple[str, int], ...] = ()
     closed: bool | None = None
     pos: Pos = field(default=NOWHERE, compare=False)
+    #: where each condition is written ("mailbox.<user>" for a mailbox entry), for lint
+    parts: tuple[tuple[str, Pos], ...] = field(default=(), compare=False)
+
+    def pos_of(self, key: str) -> Pos:
+        """Where the condition `key` is written ("mailbox.ann": ann's entry), else the state's."""
+        parts = dict(self.parts)
+        return parts.get(key) or parts.get(key.split(".")[0]) or self.pos
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,15 @@ class Expect:
     reply_text: str | None = None  # regex searched in that reply's text
     state: StateCheck | None = None
     pos: Pos = field(default=NOWHERE, compare=False)
+    #: where each condition is written (command, reply, reply_text, state), for lint
+    parts: tuple[tuple[str, Pos], ...] = field(default=(), compare=False)
+
+    def pos_of(self, key: str) -> Pos:
+        """Where a condition is written: "reply", or "state.<key>" inside the state."""
+        head, _, rest = key.partition(".")
+        if head == "state" and rest and self.state is not None:
+            return self.state.pos_of(rest)
+        return dict(self.parts).get(head) or self.pos
 
     @property
     def needs_line(self) -> bool:

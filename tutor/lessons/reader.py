@@ -49,9 +49,14 @@ def _describe(node: Node) -> str:
 
 
 class NodeReader:
-    def __init__(self, shown: str) -> None:
+    def __init__(self, shown: str, cut: set[int] | None = None) -> None:
         self.shown = shown
         self.problems: list[Diagnostic] = []
+        # collections a YAML syntax error cut short (id()s): their missing keys are not errors
+        self.cut = cut or set()
+
+    def is_cut(self, node: Node) -> bool:
+        return id(node) in self.cut
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -95,7 +100,7 @@ class NodeReader:
                 continue
             found[name] = (key, value)
         for name in REQUIRED[kind]:
-            if name not in found:
+            if name not in found and not self.is_cut(node):
                 self.error(node, f"{what}: missing required key '{name}'")
         return found
 

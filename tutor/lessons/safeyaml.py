@@ -18,6 +18,7 @@ The result is a node tree whose marks give every value's line and column.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -29,6 +30,7 @@ from tutor.safeload import compose as compose_nodes
 from tutor.safeload import to_python as to_python  # re-exported: the lesson readers use it
 
 from .diagnostics import Diagnostic, Pos, Severity
+from .yamlsyntax import SyntaxProblem, explain, later_errors, salvage
 
 MAX_FILE_BYTES = 256 * 1024
 
@@ -76,19 +78,28 @@ def compose(text: str, shown: str) -> tuple[Node | None, list[Diagnostic]]:
 
     Control characters are stripped from the nodes' texts; each text that held one gets a
     warning (the lesson still loads)."""
+    node, problems, _ = _compose(text, shown)
+    return node, problems
+
+
+def _compose(text: str, shown: str) -> tuple[Node | None, list[Diagnostic], SyntaxProblem | None]:
+    """As compose, also giving the syntax error (if that is why there is no node)."""
     try:
         node = compose_nodes(text)
     except Refused as exc:
-        return None, [Diagnostic(shown, exc.line, exc.col, Severity.ERROR, exc.message)]
+        return None, [Diagnostic(shown, exc.line, exc.col, Severity.ERROR, exc.message)], None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        return None, [_at(shown, mark, f"YAML syntax: {message or exc}")]
+        syntax = explain(exc)
+        return None, [_syntax(shown, syntax)], syntax
     except yaml.YAMLError as exc:
-        return None, [Diagnostic(shown, 1, 1, Severity.ERROR, f"YAML: {exc}")]
+        return None, [Diagnostic(shown, 1, 1, Severity.ERROR, f"YAML: {exc}")], None
     if node is None:
-        return None, [Diagnostic(shown, 1, 1, Severity.ERROR, "the file is empty")]
-    warnings = [
+        return None, [Diagnostic(shown, 1, 1, Severity.ERROR, "the file is empty")], None
+    return node, _clean(node, shown), None
+
+
+def _clean(node: Node, shown: str) -> list[Diagnostic]:
+    return [
         Diagnostic(
             shown,
             mark.line + 1,
@@ -99,7 +110,51 @@ def compose(text: str, shown: str) -> tuple[Node | None, list[Diagnostic]]:
         )
         for mark, char in clean_scalars(node)
     ]
-    return node, warnings
+
+
+def _syntax(shown: str, problem: SyntaxProblem) -> Diagnostic:
+    return Diagnostic(shown, problem.line, problem.col, Severity.ERROR, problem.message)
+
+
+@dataclass
+class Salvaged:
+    """A document read as far as it can be: `cut` names the collections a syntax error left
+    incomplete (id()s of their nodes); empty when the whole file was read."""
+
+    root: Node | None
+    problems: list[Diagnostic]
+    cut: set[int] = field(default_factory=set)
+    partial: bool = False  # only the part above a syntax error was read
+
+
+def read_yaml_salvaged(path: Path, shown: str | None = None) -> Salvaged:
+    """As read_yaml, but past a syntax error: every syntax error the scanner finds, the part
+    above the first one as nodes, and a `not checked` line for the rest (see yamlsyntax)."""
+    shown = shown if shown is not None else str(path)
+    text, problems = read_text(path, shown)
+    if text is None:
+        return Salvaged(None, problems)
+    root, problems, syntax = _compose(text, shown)
+    if syntax is None:
+        return Salvaged(root, problems)
+    problems += [_syntax(shown, later) for later in later_errors(text, syntax)]
+    saved = salvage(text, syntax.line)
+    last = len(text.rstrip("\n").split("\n"))
+    first_lost = saved.kept + 1
+    lines = f"line {last}" if first_lost >= last else f"lines {first_lost}-{last}"
+    at = (syntax.line, syntax.col) if first_lost == syntax.line else (first_lost, 1)
+    problems.append(
+        Diagnostic(
+            shown,
+            *at,
+            Severity.WARNING,
+            f"not checked: {lines} (YAML cannot be read past the syntax error at "
+            f"{syntax.line}:{syntax.col}; only further syntax errors are reported there)",
+        )
+    )
+    if saved.root is None:
+        return Salvaged(None, problems)
+    return Salvaged(saved.root, problems + _clean(saved.root, shown), saved.cut, partial=True)
 
 
 def _name(char: str) -> str:
