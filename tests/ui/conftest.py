@@ -69,11 +69,37 @@ async def submit_lines(pilot, *lines: str) -> None:
         if pilot.app.screen.query(CommandPrompt):
             break
         await pilot.pause()
-    prompt = pilot.app.screen.query_one(CommandPrompt)
+    screen = pilot.app.screen
+    prompt = screen.query_one(CommandPrompt)
     for line in lines:
         prompt.value = line
+        handled = line_handled(screen)
         await prompt.action_submit()
+        # The line bubbles prompt -> container -> screen, one queue hop at a time, and the
+        # screen's handler awaits the pane's redraw: one pause (whose idle check is a guess
+        # about CPU time) returned half-way through on a loaded machine. Wait for the screen
+        # to have finished handling the line itself.
+        await asyncio.wait_for(handled.wait(), LINE_TIMEOUT)
+        screen.message_signal.unsubscribe(screen)
         await pilot.pause()
+
+
+#: seconds a screen may take to handle one entered line before the test fails (not a sleep)
+LINE_TIMEOUT = 60.0
+
+
+def line_handled(screen) -> asyncio.Event:
+    """An event set once `screen` has handled (dispatched) the next entered line or escape."""
+    from tutor.ui.messages import HelperEscape, LineEntered
+
+    handled = asyncio.Event()
+
+    def seen(message) -> None:
+        if isinstance(message, LineEntered | HelperEscape):
+            handled.set()
+
+    screen.message_signal.subscribe(screen, seen, immediate=True)
+    return handled
 
 
 @pytest.fixture

@@ -68,3 +68,34 @@ async def test_course_q_then_a_sandbox_key_at_once(make_app, second):
         await pilot.pause()
     assert app._exception is None
     assert app.return_code == 0
+
+
+async def test_page_keys_on_a_list_with_no_lines_laid_out_are_ignored():
+    """PgUp/PgDn reaching the course list before it has lines on screen (test_monkey[home] met
+    it: keys queued while the screen was not laid out yet): Textual's OptionList looked the line
+    up in its empty line map and the KeyError closed the app."""
+    from textual.app import App
+
+    from tutor.ui.widgets.paged_list import PagedOptionList
+
+    class OneList(App):
+        def compose(self):
+            yield PagedOptionList("first", "second", "third")
+
+    app = OneList()
+    async with app.run_test(size=(40, 10)) as pilot:
+        course_list = app.query_one(PagedOptionList)
+        course_list.highlighted = 1
+        course_list.display = False  # no region, and its line map emptied (as on a resize)
+        await pilot.pause()
+        course_list.clear_options().add_options(["first", "second", "third"])
+        course_list.highlighted = 1
+        course_list.action_page_up()
+        course_list.action_page_down()
+        assert course_list.highlighted == 1
+        course_list.display = True  # laid out again: the keys work as usual
+        course_list.focus()
+        await pilot.pause()
+        await pilot.press("pagedown")
+        assert course_list.highlighted == 2
+    assert app._exception is None

@@ -22,6 +22,7 @@ from tutor.ui.i18n import tr
 from tutor.ui.ordered_keys import OrderedKeys
 from tutor.ui.widgets import lesson_strings
 from tutor.ui.widgets.lesson_catalog import CourseView, LessonEntry, load_course, progress_text
+from tutor.ui.widgets.paged_list import PagedOptionList
 
 lesson_strings.register_strings()
 
@@ -101,7 +102,7 @@ class HomeScreen(OrderedKeys, Screen[None]):
         lang = self.lang
         yield Label(tr("home.title", lang), id="home-title")
         yield Label(Text(self._resume_text()), id="home-resume")  # titles are data, not markup
-        course_list = OptionList(*self._options(), id="home-list")
+        course_list = PagedOptionList(*self._options(), id="home-list")
         course_list.border_title = tr("home.course", lang)
         yield course_list
         yield Static("", id="home-detail")

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tutor.ui.widgets.paged_list import PagedOptionList
 from tutor.ui.widgets.quiz_text import option_text
 
 
-class OrderList(OptionList):
+class OrderList(PagedOptionList):
     """Items as (value, label) pairs; `values` is the order the learner has made."""
 
     DEFAULT_CSS = """
