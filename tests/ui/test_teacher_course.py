@@ -66,6 +66,9 @@ def test_course_flag_sets_the_folder_for_the_run(teacher_course, monkeypatch):
         seen["course_dir"] = HomeScreen(self.lang).course_dir
 
     monkeypatch.setattr(MailTutorApp, "run", run)
+    # main() sets the variable for the run (a subprocess, an app): undo that after the test,
+    # or every later test in this worker would see this tmp folder as the course.
+    monkeypatch.delenv(COURSE_ENV, raising=False)
     assert main(["--course", str(teacher_course)]) == 0
     assert seen["course_dir"] == teacher_course
     assert os.environ[COURSE_ENV] == str(teacher_course)
@@ -75,6 +78,7 @@ def test_a_course_folder_that_is_not_there_is_said_before_the_app_starts(
     tmp_path, monkeypatch, capsys
 ):
     monkeypatch.setattr(MailTutorApp, "run", lambda self: pytest.fail("the app started"))
+    monkeypatch.delenv(COURSE_ENV, raising=False)  # restored after the test (see above)
     assert main(["--course", str(tmp_path / "nope")]) == 2
     assert "no such folder" in capsys.readouterr().err
     assert main(["--course", str(tmp_path)]) == 2  # a folder without lessons

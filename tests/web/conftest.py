@@ -56,7 +56,10 @@ def start_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...
 
     def start(*args: str) -> WebServer:
         data = tmp_path / f"data{len(started)}"
-        env = dict(os.environ, MAILTUTOR_DATA_DIR=str(data), LANG="C.UTF-8")
+        # Only what a classroom would set: a MAILTUTOR_* variable left in this worker by an
+        # earlier test (a course folder since deleted) would make every student's app exit.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MAILTUTOR_")}
+        env.update(MAILTUTOR_DATA_DIR=str(data), LANG="C.UTF-8")
         env.pop("LC_ALL", None)
         process = subprocess.Popen(
             [sys.executable, "-m", "tutor", "web", "--port", "0", *args],

@@ -141,6 +141,15 @@ def test_student_app_gets_its_folder_by_environment_and_class_has_a_cap(start_we
     assert bob.get(server.url + "/s/bob")[0] == 200
 
 
+def test_a_course_folder_that_is_not_there_is_said_before_the_classroom_opens(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every student's app would stop at once, leaving each tab blank.
+    monkeypatch.delenv("MAILTUTOR_COURSE", raising=False)  # main() sets it; undone after
+    assert main(["--course", str(tmp_path / "nope"), "web", "--port", "0"]) == 1
+    assert f"course: {tmp_path / 'nope'}: no such folder" in capsys.readouterr().err
+
+
 def test_remote_host_needs_allow_remote(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["web", "--host", "192.0.2.1"]) == 1
     assert "--allow-remote" in capsys.readouterr().err

@@ -93,6 +93,14 @@ def run(args: argparse.Namespace) -> int:
             "study under any name not yet taken (plain HTTP, no TLS)",
             file=sys.stderr,
         )
+    from tutor.paths import course_dir_problem, teacher_course_dir
+
+    course = teacher_course_dir()
+    problem = course_dir_problem(course) if course is not None else None
+    if problem:  # every student's app would stop at once, leaving a blank tab
+        from tutor.sanitize import one_line
+
+        return _fail(f"course: {one_line(problem)}")
     students_root = data_dir() / "students"
     try:
         students_root.mkdir(parents=True, exist_ok=True)
