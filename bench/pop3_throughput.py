@@ -203,6 +203,24 @@ def client_process(
     done.put(octets)
 
 
+def race(workers: list, go, done) -> float:
+    """Start the client processes, let them go together, and time them until all are done
+    (each puts one item on `done`); raises SystemExit if one failed."""
+    for worker in workers:
+        worker.start()
+    time.sleep(0.3)  # every worker waits at the start line before the clock starts
+    started = time.perf_counter()
+    go.set()
+    for _ in workers:
+        done.get(timeout=900)
+    elapsed = time.perf_counter() - started
+    for worker in workers:
+        worker.join()
+        if worker.exitcode:
+            raise SystemExit("a client process failed")
+    return elapsed
+
+
 def run_clients(
     port: int, processes: int, letters: int, per_round: int, cafile: str | None = None
 ) -> tuple[float, int]:
@@ -217,18 +235,7 @@ def run_clients(
         )
         for n in range(processes)
     ]
-    for worker in workers:
-        worker.start()
-    time.sleep(0.3)  # every worker waits at the start line before the clock starts
-    started = time.perf_counter()
-    go.set()
-    for _ in workers:
-        done.get(timeout=900)
-    elapsed = time.perf_counter() - started
-    for worker in workers:
-        worker.join()
-        if worker.exitcode:
-            raise SystemExit("a client process failed")
+    elapsed = race(workers, go, done)
     retrieved = processes * sessions * letters
     return retrieved / elapsed, retrieved
 

@@ -30,11 +30,10 @@ import ssl
 import statistics
 import sys
 import tempfile
-import time
 from functools import partial
 from pathlib import Path
 
-from pop3_throughput import run_clients, serve_twisted, write_world  # bench/ is on sys.path
+from pop3_throughput import race, run_clients, serve_twisted, write_world  # bench/ is on sys.path
 from server_process import Server
 
 START_TIMEOUT = 60.0
@@ -113,19 +112,7 @@ def run_handshakes(port: int, cafile: str, processes: int, total: int) -> float:
         ctx.Process(target=handshake_process, args=(port, cafile, each, go, done))
         for _ in range(processes)
     ]
-    for worker in workers:
-        worker.start()
-    time.sleep(0.3)  # every worker waits at the start line before the clock starts
-    started = time.perf_counter()
-    go.set()
-    for _ in workers:
-        done.get(timeout=900)
-    elapsed = time.perf_counter() - started
-    for worker in workers:
-        worker.join()
-        if worker.exitcode:
-            raise SystemExit("a client process failed")
-    return each * processes / elapsed
+    return each * processes / race(workers, go, done)
 
 
 def retr_rate(port: int, processes: int, letters: int, per_round: int, cafile: str | None):
