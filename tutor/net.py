@@ -270,6 +270,10 @@ def _data_cut(buffer: bytearray, start: int, end: int) -> int:
     return cut
 
 
+def _ignore(event: DialogueEvent) -> None:
+    """What a tap reports to once its hook has failed."""
+
+
 class _Tap:
     """One connection's reports to an `on_dialogue` hook: input assembled into whole command
     lines (bounded), secrets masked, letter text passed on as it comes."""
@@ -289,7 +293,10 @@ class _Tap:
         event = DialogueEvent(
             self._number, self._protocol, self._peer, command, letter, replies, self.engine
         )
-        self._hook(event)
+        try:
+            self._hook(event)
+        except Exception:  # a watcher's bug must not end the session it watches
+            self._hook = _ignore
 
     def said(self, replies: list[Reply] | tuple[Reply, ...]) -> None:
         """The server said something on its own: the greeting, a farewell."""

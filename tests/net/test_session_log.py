@@ -304,3 +304,19 @@ def test_bounded_output_writes_everything_when_the_stream_keeps_up(tmp_path: Pat
         output.close()
     assert target.read_text().splitlines() == ["line 0", "line 1", "line 2"]
     assert output.dropped == 0
+
+
+def test_a_failing_watcher_does_not_end_the_session(start_server):
+    calls = []
+
+    def broken(event) -> None:
+        calls.append(event)
+        raise RuntimeError("a bug in whatever prints the dialogue")
+
+    server = start_server(on_dialogue=broken)
+    client = poplib.POP3(server.pop3.host, server.pop3.port, timeout=TIMEOUT)
+    client.user("ne_skagu")
+    client.pass_("secret")
+    assert client.stat() == (3, 93845)
+    client.quit()
+    assert len(calls) == 1  # the greeting's report failed; the tap went quiet, the session on
