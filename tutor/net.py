@@ -1094,13 +1094,13 @@ async def _bind(host: str, port: int) -> list[socket.socket]:
     loop = asyncio.get_running_loop()
     infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     addresses = list(dict.fromkeys(infos))
-    for attempt in range(BIND_SAME_PORT_ATTEMPTS):
+    for _ in range(BIND_SAME_PORT_ATTEMPTS - 1):
         try:
             return _listen_all(addresses, port)
         except OSError as exc:
-            if port != 0 or exc.errno != errno.EADDRINUSE or attempt + 1 == BIND_SAME_PORT_ATTEMPTS:
+            if port != 0 or exc.errno != errno.EADDRINUSE:
                 raise
-    raise AssertionError("unreachable")  # the loop returns or raises
+    return _listen_all(addresses, port)  # the last try: its error is the caller's
 
 
 def _listen_all(addresses: list[tuple], port: int) -> list[socket.socket]:

@@ -48,6 +48,13 @@ def teacher_course_dir() -> Path | None:
     return path.parent if path.suffix.lower() in (".yaml", ".yml") else path
 
 
+def teacher_course_problem() -> str | None:
+    """Why the course folder set by --course or $MAILTUTOR_COURSE cannot be used, or None
+    (also None when none is set: the bundled course)."""
+    course = teacher_course_dir()
+    return course_dir_problem(course) if course is not None else None
+
+
 def course_dir_problem(folder: Path) -> str | None:
     """Why `folder` cannot be a course (said before the app starts), or None."""
     if not folder.is_dir():

@@ -311,6 +311,21 @@ SMTP_LINES = [
 TLS_NOW = "<tls handshake>"
 
 
+def played(session, lines: list[str]):
+    """Feed `lines` to `session` as a client would (TLS_NOW: the handshake, when one was asked
+    for; nothing once it waits for TLS or has closed), yielding after each line it answered."""
+    for line in lines:
+        if line == TLS_NOW:
+            if session.awaiting_tls:
+                session.tls_started(TLS)
+            continue
+        if session.awaiting_tls or session.closed:
+            continue
+        for reply in session.handle(line):
+            assert reply.wire().endswith(b"\r\n")
+        yield line
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(st.sampled_from([*SMTP_LINES, TLS_NOW]), max_size=25),
@@ -323,15 +338,7 @@ def test_smtp_no_sequence_raises_and_submission_needs_auth(
     session = smtp(role, auth_without_tls=clear_auth)
     session.greeting()
     ever_authenticated = False
-    for line in lines:
-        if line == TLS_NOW:
-            if session.awaiting_tls:
-                session.tls_started(TLS)
-            continue
-        if session.awaiting_tls or session.closed:
-            continue
-        for reply in session.handle(line):
-            assert reply.wire().endswith(b"\r\n")
+    for _ in played(session, lines):
         ever_authenticated |= session.view().authenticated_as is not None
     delivered = len(session.store.messages("poluchatel"))
     if role == "submission" and not ever_authenticated:
@@ -358,15 +365,7 @@ def test_pop3_no_sequence_raises_and_no_login_in_clear_when_refused(
     lines: list[str], needs_tls: bool
 ) -> None:
     session = pop3(plaintext_needs_tls=needs_tls)
-    for line in lines:
-        if line == TLS_NOW:
-            if session.awaiting_tls:
-                session.tls_started(TLS)
-            continue
-        if session.awaiting_tls or session.closed:
-            continue
-        for reply in session.handle(line):
-            assert reply.wire().endswith(b"\r\n")
+    for _ in played(session, lines):
         view = session.view()
         if needs_tls and view.authenticated:
             assert view.tls is not None

@@ -125,3 +125,18 @@ async def show_state_panel_now(pilot) -> None:
 @pytest.fixture
 def show_state_panel():
     return show_state_panel_now
+
+
+async def panel_scrolled_to_end_now(pilot) -> None:
+    """Wait (bounded) until the sandbox's state panel has scrolled to its end: it does so after
+    its delivered table is laid out, to show the letter that just got its 250."""
+    panel = pilot.app.screen.panel
+    for _ in range(100):
+        if panel.scroll_y and panel.scroll_y == panel.max_scroll_y:
+            break
+        await pilot.pause()
+
+
+@pytest.fixture
+def panel_scrolled_to_end():
+    return panel_scrolled_to_end_now

@@ -54,7 +54,7 @@ def test_ru_smtp_message_mode(snap_compare, make_app, submit):
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-def test_ru_smtp_letter_delivered(snap_compare, make_app, submit):
+def test_ru_smtp_letter_delivered(snap_compare, make_app, submit, panel_scrolled_to_end):
     async def run_before(pilot):
         await submit(
             pilot,
@@ -68,11 +68,7 @@ def test_ru_smtp_letter_delivered(snap_compare, make_app, submit):
             "Привет!",
             ".",
         )
-        panel = pilot.app.screen.panel
-        for _ in range(100):  # the panel scrolls after the table is laid out: wait, bounded
-            if panel.scroll_y and panel.scroll_y == panel.max_scroll_y:
-                break
-            await pilot.pause()
+        await panel_scrolled_to_end(pilot)
 
     app = make_app(("sandbox", "smtp", "article"), lang="ru")
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -72,7 +72,7 @@ def test_record_dialog(snap_compare, make_app, submit, theme, size):
 
 
 @themes
-def test_smtp_letter_delivered(snap_compare, make_app, submit, theme):
+def test_smtp_letter_delivered(snap_compare, make_app, submit, panel_scrolled_to_end, theme):
     """At 80x24 the short panel shows the letter that just got its 250, and the counts."""
 
     async def run_before(pilot):
@@ -88,11 +88,7 @@ def test_smtp_letter_delivered(snap_compare, make_app, submit, theme):
             "Hello!",
             ".",
         )
-        panel = pilot.app.screen.panel
-        for _ in range(100):  # the panel scrolls after the table is laid out: wait, bounded
-            if panel.scroll_y and panel.scroll_y == panel.max_scroll_y:
-                break
-            await pilot.pause()
+        await panel_scrolled_to_end(pilot)
 
     app = make_app(("sandbox", "smtp", "article"), theme=theme)
     assert snap_compare(app, terminal_size=SIZES["80x24"], run_before=run_before)

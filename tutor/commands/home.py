@@ -14,11 +14,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from tutor.paths import course_dir_problem, teacher_course_dir
+    from tutor.paths import teacher_course_problem
     from tutor.sanitize import one_line
 
-    course = teacher_course_dir()
-    problem = course_dir_problem(course) if course is not None else None
+    problem = teacher_course_problem()
     if problem:
         print(f"mailtutor: course: {one_line(problem)}", file=sys.stderr)
         return 2

@@ -93,10 +93,9 @@ def run(args: argparse.Namespace) -> int:
             "study under any name not yet taken (plain HTTP, no TLS)",
             file=sys.stderr,
         )
-    from tutor.paths import course_dir_problem, teacher_course_dir
+    from tutor.paths import teacher_course_problem
 
-    course = teacher_course_dir()
-    problem = course_dir_problem(course) if course is not None else None
+    problem = teacher_course_problem()
     if problem:  # every student's app would stop at once, leaving a blank tab
         from tutor.sanitize import one_line
 
